@@ -10,12 +10,9 @@ import dev.ncelab.core.config.Param;
 public record LoggingConfig(
         @Param(doc = "steps between metric rows (value, accuracy, log_z and the truth metrics)", value = "10") int every,
         @Param(doc = "grid points per axis for quadrature and density plots", value = "300") int grid,
-        @Param(doc = "held-out points for the truth metrics (toy data sets draw them fresh)", value = "10000")
-                int heldOut,
         @Param(doc = "write a density plot per epoch and an animated GIF at the end", value = "true") boolean plots) {
     public LoggingConfig {
         Checks.positive("every", every);
         Checks.inRange("grid", grid, 20, 2000);
-        Checks.positive("held_out", heldOut);
     }
 }
