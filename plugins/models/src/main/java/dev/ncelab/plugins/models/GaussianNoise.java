@@ -1,0 +1,133 @@
+package dev.ncelab.plugins.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ncelab.core.model.NoiseModel;
+import dev.ncelab.core.model.NoiseSample;
+import dev.ncelab.core.model.ParameterSet;
+import java.util.Random;
+
+/**
+ * A fixed multivariate Gaussian, N(mu, L L^T), with L the Cholesky factor (computed in Java in float64).
+ * Samples are mu + L z with z from the seeded stream, and their log q comes from z directly.
+ */
+final class GaussianNoise implements NoiseModel {
+    private final int d;
+    private final double[] mean;
+    private final double[][] chol;
+    private final double logNorm;
+    private final NDArray meanArray;
+    private final NDArray inverseCholT;
+    private final NDArray cholT;
+    private final ParameterSet none;
+
+    GaussianNoise(double[] mean, double[][] covariance, NDManager manager) {
+        this.d = mean.length;
+        this.mean = mean.clone();
+        this.chol = cholesky(covariance);
+        double logDet = 0;
+        for (int i = 0; i < d; i++) {
+            logDet += Math.log(chol[i][i]);
+        }
+        this.logNorm = -logDet - 0.5 * d * Math.log(2 * Math.PI);
+        double[][] inv = invertLower(chol);
+        this.meanArray = manager.create(toFloat(mean), new Shape(1, d));
+        this.inverseCholT = manager.create(transposeFlat(inv), new Shape(d, d));
+        this.cholT = manager.create(transposeFlat(chol), new Shape(d, d));
+        this.none = new ParameterSet(manager);
+    }
+
+    @Override
+    public int dimension() {
+        return d;
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return none;
+    }
+
+    @Override
+    public NDArray logProb(NDArray x) {
+        NDArray z = x.sub(meanArray).matMul(inverseCholT);
+        return z.square().sum(new int[] {1}).mul(-0.5).add(logNorm);
+    }
+
+    @Override
+    public NoiseSample sample(NDManager manager, int n, Random random) {
+        float[] z = new float[n * d];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) random.nextGaussian();
+        }
+        NDArray za = manager.create(z, new Shape(n, d));
+        NDArray x = za.matMul(cholT).add(meanArray);
+        NDArray logq = za.square().sum(new int[] {1}).mul(-0.5).add(logNorm);
+        return new NoiseSample(x, logq);
+    }
+
+    double[] mean() {
+        return mean.clone();
+    }
+
+    double[][] cholesky() {
+        return chol;
+    }
+
+    static double[][] cholesky(double[][] a) {
+        int n = a.length;
+        double[][] l = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i][j];
+                for (int k = 0; k < j; k++) {
+                    s -= l[i][k] * l[j][k];
+                }
+                if (i == j) {
+                    if (!(s > 0)) {
+                        throw new IllegalArgumentException("the covariance is not positive definite");
+                    }
+                    l[i][i] = Math.sqrt(s);
+                } else {
+                    l[i][j] = s / l[j][j];
+                }
+            }
+        }
+        return l;
+    }
+
+    static double[][] invertLower(double[][] l) {
+        int n = l.length;
+        double[][] inv = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            inv[i][i] = 1 / l[i][i];
+            for (int j = 0; j < i; j++) {
+                double s = 0;
+                for (int k = j; k < i; k++) {
+                    s -= l[i][k] * inv[k][j];
+                }
+                inv[i][j] = s / l[i][i];
+            }
+        }
+        return inv;
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    private static float[] transposeFlat(double[][] m) {
+        int n = m.length;
+        float[] f = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                f[j * n + i] = (float) m[i][j];
+            }
+        }
+        return f;
+    }
+}

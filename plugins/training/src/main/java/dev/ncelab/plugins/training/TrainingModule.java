@@ -1,0 +1,15 @@
+package dev.ncelab.plugins.training;
+
+import dev.ncelab.core.plugin.PluginModule;
+
+/** Registers the objectives and schedules. */
+public final class TrainingModule extends PluginModule {
+    @Override
+    protected void configure() {
+        objective("nce", ObjectivePlugins.Nce.class);
+        objective("ranking-nce", ObjectivePlugins.Ranking.class);
+        schedule("nce", SchedulePlugins.Nce.class);
+        schedule("fce", SchedulePlugins.Fce.class);
+        schedule("mle", SchedulePlugins.Mle.class);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ncelab.runners;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code ncelab} command line. Exit codes: 0 finished, 1 failed or diverged, 2 bad input, 130 interrupted. */
+@Command(name = "ncelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train energy-based models by noise and flow contrastive estimation.",
+        subcommands = {RunCommand.class, PluginsCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    @Option(names = "--plugins", paramLabel = "DIR", description = "load every plugin jar in DIR (repeatable; "
+            + "also NCELAB_PLUGINS, a path list, and the experiment's plugins: key)")
+    List<Path> pluginDirs = new ArrayList<>();
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("try: " + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ncelab " + (v == null ? "dev" : v)};
+        }
+    }
+}

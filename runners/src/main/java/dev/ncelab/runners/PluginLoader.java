@@ -1,0 +1,54 @@
+package dev.ncelab.runners;
+
+import dev.ncelab.core.plugin.PluginRegistry;
+import dev.ncelab.core.plugin.Plugins;
+import java.io.File;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Builds the plugin registry from the class path plus every jar in the plugin directories (from
+ * {@code --plugins}, {@code NCELAB_PLUGINS} and the experiment's {@code plugins:} key).
+ */
+final class PluginLoader {
+    private PluginLoader() {}
+
+    static PluginRegistry registry(List<Path> dirs) {
+        Set<Path> all = new LinkedHashSet<>(dirs);
+        String env = System.getenv("NCELAB_PLUGINS");
+        if (env != null && !env.isBlank()) {
+            for (String p : env.split(File.pathSeparator)) {
+                if (!p.isBlank()) {
+                    all.add(Path.of(p));
+                }
+            }
+        }
+        List<URL> jars = new ArrayList<>();
+        for (Path dir : all) {
+            if (!Files.isDirectory(dir)) {
+                throw new Plugins.PluginLoadException("plugin directory " + dir + " does not exist");
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+                    jars.add(jar.toUri().toURL());
+                }
+            } catch (MalformedURLException e) {
+                throw new Plugins.PluginLoadException("bad plugin path: " + e.getMessage());
+            } catch (IOException e) {
+                throw new Plugins.PluginLoadException("cannot list plugin directory " + dir + ": " + e.getMessage());
+            }
+        }
+        ClassLoader parent = PluginLoader.class.getClassLoader();
+        ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+        return Plugins.registry(loader);
+    }
+}
