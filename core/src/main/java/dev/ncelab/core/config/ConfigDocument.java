@@ -144,7 +144,14 @@ public final class ConfigDocument {
             return;
         }
         if (node instanceof MappingNode m) {
+            Set<String> seen = new java.util.HashSet<>();
             for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && !seen.add(k.getValue())) {
+                    errors.add(new ConfigError(source + ":" + line(k), k.getValue(), "duplicate key"));
+                }
+                if (!(t.getKeyNode() instanceof ScalarNode)) {
+                    errors.add(new ConfigError(source + ":" + line(t.getKeyNode()), "", "keys must be plain names"));
+                }
                 checkTags(t.getKeyNode(), source, depth + 1, errors);
                 checkTags(t.getValueNode(), source, depth + 1, errors);
             }

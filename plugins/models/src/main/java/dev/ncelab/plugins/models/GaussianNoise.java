@@ -51,7 +51,7 @@ final class GaussianNoise implements NoiseModel {
     @Override
     public NDArray logProb(NDArray x) {
         NDArray z = x.sub(meanArray).matMul(inverseCholT);
-        return z.square().sum(new int[] {1}).mul(-0.5).add(logNorm);
+        return z.square().sum(new int[] {1}).mul(-0.5f).add((float) logNorm);
     }
 
     @Override
@@ -62,7 +62,7 @@ final class GaussianNoise implements NoiseModel {
         }
         NDArray za = manager.create(z, new Shape(n, d));
         NDArray x = za.matMul(cholT).add(meanArray);
-        NDArray logq = za.square().sum(new int[] {1}).mul(-0.5).add(logNorm);
+        NDArray logq = za.square().sum(new int[] {1}).mul(-0.5f).add((float) logNorm);
         return new NoiseSample(x, logq);
     }
 

@@ -33,11 +33,11 @@ final class NceObjective implements Objective {
         NDArray dNoise = logpNoise.sub(logqNoise).sub(logNu);
         long b = logpData.getShape().get(0);
         NDArray dataTerm = logSigmoid(dData).mean();
-        NDArray noiseTerm = logSigmoid(dNoise.neg()).sum().div(b);
+        NDArray noiseTerm = logSigmoid(dNoise.neg()).sum().div((float) b);
         NDArray value = dataTerm.add(noiseTerm);
         NDArray accData = dData.gte(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean();
         NDArray accNoise = dNoise.lt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean();
-        NDArray accuracy = accData.add(accNoise).mul(0.5);
+        NDArray accuracy = accData.add(accNoise).mul(0.5f);
         return new Terms(value, accuracy);
     }
 
