@@ -45,9 +45,9 @@ class ObjectiveTest {
             correct += (lpD[i] >= lqD[i] ? 1 : 0) + (lpN[i] < lqN[i] ? 1 : 0);
         }
         assertEquals(v, t.value().getFloat(), 1e-5);
-        // ties count as data (the FCE reference): data point 1 has d = -0.5 < 0, noise point 1 is a tie (d = 0)
         assertEquals(correct / 8.0, t.accuracy().getFloat(), 1e-6);
-        assertEquals(4.0 / 8, t.accuracy().getFloat(), 1e-6);
+        // by hand: data d = 1, -0.5, 1.3, -37 (2 right); noise d = -1, 0 (a tie counts as data), 2, 26 (1 right)
+        assertEquals(3.0 / 8, t.accuracy().getFloat(), 1e-6);
     }
 
     @Test
