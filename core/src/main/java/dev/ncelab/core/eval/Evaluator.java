@@ -9,6 +9,7 @@ import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.data.TrueDensity;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.NoiseModel;
+import dev.ncelab.core.model.ParameterSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,7 @@ public final class Evaluator {
         Map<String, Double> m = new LinkedHashMap<>();
         double c = energy.logZ();
         m.put("log_z", c);
-        double[] logp = apply(parent, heldOut, energy::logDensity);
+        double[] logp = apply(parent, heldOut, energy::logDensity, energy.parameters());
         if (trueLogp != null) {
             double s = 0;
             for (int i = 0; i < logp.length; i++) {
@@ -65,7 +66,7 @@ public final class Evaluator {
             m.put("mse_logp", s / logp.length);
         }
         if (grid != null) {
-            double[] g = apply(parent, grid.points(), energy::logDensity);
+            double[] g = apply(parent, grid.points(), energy::logDensity, energy.parameters());
             double logIntegral = grid.logIntegral(g);
             m.put("log_z_quadrature", c + logIntegral);
             m.put("test_loglik", mean(logp) - logIntegral);
@@ -74,19 +75,26 @@ public final class Evaluator {
             }
         }
         if (noise.trainable()) {
-            m.put("flow_test_loglik", mean(apply(parent, heldOut, noise::logProb)));
+            m.put("flow_test_loglik", mean(apply(parent, heldOut, noise::logProb, noise.parameters())));
         }
         return m;
     }
 
-    /** Applies a batch function (B, D) to (B) over all rows of a matrix, in chunks, without gradients. */
-    public static double[] apply(NDManager parent, Matrix points, Function<NDArray, NDArray> f) {
+    /**
+     * Applies a batch function (B, D) to (B) over all rows of a matrix, in chunks, without gradients. The
+     * parameters a model computes from are lent to each chunk's manager, so nothing it computes outlives it.
+     */
+    public static double[] apply(NDManager parent, Matrix points, Function<NDArray, NDArray> f,
+            ParameterSet... borrowed) {
         double[] out = new double[points.rows()];
         for (int from = 0; from < points.rows(); from += CHUNK) {
             int n = Math.min(CHUNK, points.rows() - from);
             float[] chunk = new float[n * points.cols()];
             System.arraycopy(points.data(), from * points.cols(), chunk, 0, chunk.length);
             try (NDManager m = parent.newSubManager()) {
+                for (ParameterSet p : borrowed) {
+                    p.attach(m);
+                }
                 NDArray x = m.create(chunk, new Shape(n, points.cols()));
                 float[] v = f.apply(x).toFloatArray();
                 for (int i = 0; i < n; i++) {

@@ -99,18 +99,15 @@ public final class Run {
         List<RunLogger> loggers = new ArrayList<>();
         TrainingLoop.Result result;
         try {
-            TrainingLoop loop0 = null;
-            MetricsCsv csv;
-            loop0 = new TrainingLoop(exp, dir, loggers, options.progress(), options.stop());
-            csv = new MetricsCsv(dir.metrics(), loop0.columns());
-            loggers.add(csv);
+            TrainingLoop loop = new TrainingLoop(exp, dir, loggers, options.progress(), options.stop());
+            loggers.add(new MetricsCsv(dir.metrics(), loop.columns()));
             loggers.addAll(pluginLoggers(cfg, registry, exp, dir));
             RunInfo info = new RunInfo(cfg.name(), dir.id(), dir.path(), cfg.toMap(), options.group(), resumed);
             for (RunLogger l : loggers) {
                 l.start(info);
             }
             LOG.info("run directory: {}", dir.path());
-            result = loop0.run(resumed);
+            result = loop.run(resumed);
         } catch (RuntimeException e) {
             LOG.error("the run failed: {}", e.toString(), e);
             Map<String, Object> summary = new LinkedHashMap<>();

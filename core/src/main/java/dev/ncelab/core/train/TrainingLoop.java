@@ -326,7 +326,7 @@ public final class TrainingLoop {
         NoiseModel noise = exp.noise();
         List<DensityPlot.Panel> panels = new ArrayList<>();
         panels.add(new DensityPlot.Panel("Data", dataHistogram, g.n()));
-        double[] noiseGrid = Evaluator.apply(exp.manager(), g.points(), noise::logProb);
+        double[] noiseGrid = Evaluator.apply(exp.manager(), g.points(), noise::logProb, noise.parameters());
         panels.add(new DensityPlot.Panel(noise.trainable() ? "Flow density" : "Noise density", exp(noiseGrid), g.n()));
         if (noise.trainable()) {
             Matrix samples;
