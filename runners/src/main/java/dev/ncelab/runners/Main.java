@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The {@code ncelab} command line. Exit codes: 0 finished, 1 failed or diverged, 2 bad input, 130 interrupted. */
 @Command(name = "ncelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train energy-based models by noise and flow contrastive estimation.",
-        subcommands = {RunCommand.class, PluginsCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PluginsCommand.class, DescribeCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--plugins", paramLabel = "DIR", description = "load every plugin jar in DIR (repeatable; "
             + "also NCELAB_PLUGINS, a path list, and the experiment's plugins: key)")

@@ -1,0 +1,166 @@
+package dev.ncelab.runners;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ncelab.core.config.ConfigException;
+import dev.ncelab.core.experiment.ExperimentConfig;
+import dev.ncelab.core.experiment.ExperimentLoader;
+import dev.ncelab.core.plugin.PluginRegistry;
+import dev.ncelab.core.train.Run;
+import dev.ncelab.core.train.TrainingLoop;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ncelab bench FILE [key=value ...]}: trains like {@code run} (into a scratch output directory unless
+ * {@code output=} is given) and prints one JSON line of timings: ms per step (median, p10, p90, and apart for
+ * energy and noise steps), seconds from JVM start to the first step, and the resident set size over the run.
+ */
+@Command(name = "bench", description = "Time the training steps of an experiment; print one JSON line.")
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--warmup", description = "steps left out of the statistics (default ${DEFAULT-VALUE})")
+    int warmup = 50;
+
+    @Option(names = "--rss-every", description = "steps between RSS readings (default ${DEFAULT-VALUE})")
+    int rssEvery = 1000;
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> all = new ArrayList<>();
+        all.add("output=" + Files.createTempDirectory("ncelab-bench"));
+        all.addAll(overrides);
+        ExperimentConfig cfg;
+        PluginRegistry registry = PluginLoader.registry(main.pluginDirs);
+        try {
+            cfg = new ExperimentLoader(registry).bind(ExperimentLoader.read(file, all),
+                    file.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        Timing timing = new Timing(rssEvery);
+        TrainingLoop.Result result = Run.start(cfg, registry, new Run.Options(all, null, List.of("bench"), timing,
+                new AtomicBoolean(), d -> { }));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("experiment", cfg.name());
+        out.put("threads", cfg.training().threads());
+        out.put("batch", cfg.training().batch());
+        out.put("status", result.status().label());
+        out.put("steps", timing.count);
+        out.putAll(stats("ms", timing.all, timing.count, warmup));
+        out.putAll(stats("energy_ms", timing.energy, timing.energyCount, 0));
+        out.putAll(stats("noise_ms", timing.noise, timing.noiseCount, 0));
+        out.put("first_step_s", timing.firstStepSeconds);
+        out.put("rss_mb", timing.rss.subList(0, timing.rssCount));
+        out.put("peak_rss_mb", timing.rss.subList(0, timing.rssCount).stream().mapToDouble(d -> d).max().orElse(0));
+        for (String k : List.of("value", "accuracy", "mse_logp", "log_z", "log_z_quadrature", "test_loglik")) {
+            if (result.summary().containsKey(k)) {
+                out.put(k, result.summary().get(k));
+            }
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(out));
+        return result.status().exitCode();
+    }
+
+    static Map<String, Object> stats(String prefix, double[] values, int count, int skip) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (count - skip <= 0) {
+            return m;
+        }
+        double[] v = Arrays.copyOfRange(values, skip, count);
+        Arrays.sort(v);
+        m.put(prefix + "_median", round(v[v.length / 2]));
+        m.put(prefix + "_p10", round(v[v.length / 10]));
+        m.put(prefix + "_p90", round(v[v.length * 9 / 10]));
+        return m;
+    }
+
+    static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
+    /** Times the gap between consecutive steps, by who trained, and samples the RSS. */
+    static final class Timing implements TrainingLoop.Progress {
+        final int rssEvery;
+        double[] all = new double[1024];
+        double[] energy = new double[1024];
+        double[] noise = new double[1024];
+        int count;
+        int energyCount;
+        int noiseCount;
+        double firstStepSeconds = Double.NaN;
+        final List<Double> rss = new ArrayList<>();
+        int rssCount;
+        long last;
+
+        Timing(int rssEvery) {
+            this.rssEvery = rssEvery;
+        }
+
+        @Override
+        public void start(long totalSteps, long firstStep) {
+            last = System.nanoTime();
+        }
+
+        @Override
+        public void step(long step, double value, double accuracy, String trained) {
+            long now = System.nanoTime();
+            double ms = (now - last) / 1e6;
+            last = now;
+            if (Double.isNaN(firstStepSeconds)) {
+                firstStepSeconds = round((System.currentTimeMillis()
+                        - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0);
+            }
+            all = add(all, count++, ms);
+            if (trained.equals("energy")) {
+                energy = add(energy, energyCount++, ms);
+            } else {
+                noise = add(noise, noiseCount++, ms);
+            }
+            if (step % rssEvery == 0) {
+                rss.add(rssMb());
+                rssCount = rss.size();
+            }
+        }
+
+        static double[] add(double[] a, int i, double v) {
+            double[] b = i < a.length ? a : Arrays.copyOf(a, a.length * 2);
+            b[i] = v;
+            return b;
+        }
+
+        static double rssMb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not Linux: no RSS figure
+            }
+            return Double.NaN;
+        }
+    }
+}
