@@ -21,12 +21,17 @@ import java.util.Random;
  * <p>Sampling runs the blocks in reverse and fills the coordinates in autoregressive order, D network passes per
  * block: pass p keeps exactly the coordinates of degree ≤ p (the rest stay 0, so no stale value ever enters),
  * and the last pass yields every coordinate and the α used for log q = log N(u) − Σα with the original base draw
- * u. The passes are ordinary differentiable operations, so samples are reparameterised in the parameters.
+ * u. The first pass sees x = 0 in every row, so it runs on a single row and is broadcast. The passes are ordinary
+ * differentiable operations, so samples are reparameterised in the parameters.
+ *
+ * <p>As upstream, α is not bounded: far from the data exp(−α) can overflow float32, so log q there can be NaN
+ * (where the density is far below e^−30), and an early sample can overflow (reference.md §10; the training loop
+ * skips such steps).
  */
 final class Maf extends Flow {
     private final int blocks;
     private final int layers;
-    /** [order][layer] masks, shape (out, in); order 0 = degrees 0..D−1, order 1 = reversed. */
+    /** [order][layer] masks, shape (out, in), null if all ones; order 0 = degrees 0..D−1, order 1 = reversed. */
     private final NDArray[][] masks;
     /** [order][pass] keeps the coordinates of degree ≤ pass, shape (D); pass D−1 needs none. */
     private final NDArray[][] keep;
@@ -70,12 +75,15 @@ final class Maf extends Flow {
                 int[] from = degrees[l];
                 int[] to = degrees[l + 1];
                 float[] m = new float[to.length * from.length];
+                boolean allOnes = true;
                 for (int o = 0; o < to.length; o++) {
                     for (int i = 0; i < from.length; i++) {
                         m[o * from.length + i] = to[o] >= from[i] ? 1f : 0f;
+                        allOnes &= to[o] >= from[i];
                     }
                 }
-                masks[order][l] = manager.create(m, new Shape(to.length, from.length));
+                // an all-ones mask (hidden-to-hidden when D = 2) is skipped
+                masks[order][l] = allOnes ? null : manager.create(m, new Shape(to.length, from.length));
             }
             for (int p = 0; p < dim - 1; p++) {
                 float[] k = new float[dim];
@@ -102,7 +110,8 @@ final class Maf extends Flow {
     private NDArray[] maskedWeights(int block) {
         NDArray[] w = new NDArray[layers];
         for (int l = 0; l < layers; l++) {
-            w[l] = weights[block][l].mul(masks[block % 2][l]);
+            NDArray mask = masks[block % 2][l];
+            w[l] = mask == null ? weights[block][l] : weights[block][l].mul(mask);
         }
         return w;
     }
@@ -138,7 +147,8 @@ final class Maf extends Flow {
         NDArray alphas = null;
         for (int b = blocks - 1; b >= 0; b--) {
             NDArray[] w = maskedWeights(b);
-            NDArray x = u.zerosLike();
+            // pass 0 sees x = 0 in every row: run the network on one zero row and broadcast its (μ, α)
+            NDArray x = u.getManager().zeros(new Shape(1, dim));
             NDArray alpha = null;
             for (int p = 0; p < dim; p++) {
                 NDList ma = made(x, b, w);

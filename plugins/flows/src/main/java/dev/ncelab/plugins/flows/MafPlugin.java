@@ -1,0 +1,25 @@
+package dev.ncelab.plugins.flows;
+
+import dev.ncelab.core.model.NoiseModel;
+import dev.ncelab.core.plugin.NoisePlugin;
+import dev.ncelab.core.plugin.PluginContext;
+
+/** {@code maf}: a masked autoregressive flow as trainable noise (FCE's {@code --flow maf}); see {@link Maf}. */
+public final class MafPlugin implements NoisePlugin<MafConfig> {
+    @Override
+    public Class<MafConfig> configType() {
+        return MafConfig.class;
+    }
+
+    @Override
+    public String doc() {
+        return "masked autoregressive flow (MADE blocks, reversed orders), trainable noise for flow contrastive"
+                + " estimation";
+    }
+
+    @Override
+    public NoiseModel create(MafConfig config, PluginContext context) {
+        return new Maf(context.dimension(), config.blocks(), config.hidden(), config.nHidden(),
+                config.pretrainSteps(), context.manager(), context.random("init-noise"));
+    }
+}
