@@ -133,15 +133,22 @@ public final class Evaluator {
             return box.area() / ((double) n * n);
         }
 
-        /** log of the integral of exp(values) over the box, by the midpoint rule, stably. */
+        /**
+         * log of the integral of exp(values) over the box, by the midpoint rule, stably. A NaN (a flow's float32
+         * overflow far from the data) counts as zero density.
+         */
         public double logIntegral(double[] logValues) {
             double max = Double.NEGATIVE_INFINITY;
             for (double v : logValues) {
-                max = Math.max(max, v);
+                if (!Double.isNaN(v)) {
+                    max = Math.max(max, v);
+                }
             }
             double s = 0;
             for (double v : logValues) {
-                s += Math.exp(v - max);
+                if (!Double.isNaN(v)) {
+                    s += Math.exp(v - max);
+                }
             }
             return max + Math.log(s * cellArea());
         }

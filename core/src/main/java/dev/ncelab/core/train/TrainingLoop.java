@@ -210,8 +210,9 @@ public final class TrainingLoop {
                             s.consecutiveNonfinite);
                     if (s.consecutiveNonfinite >= t.maxNonfinite()) {
                         status = RunStatus.DIVERGED;
-                        message = "diverged: the objective value was non-finite (" + value + ") for "
-                                + s.consecutiveNonfinite + " steps in a row, last at step " + s.step;
+                        message = "diverged at step " + s.step + ": the objective value (-V) was " + value + " for "
+                                + s.consecutiveNonfinite + " steps in a row (from step " + (s.step - s.consecutiveNonfinite
+                                + 1) + "); the last good checkpoint is kept";
                         break;
                     }
                 }
@@ -255,7 +256,7 @@ public final class TrainingLoop {
                     s.position = 0;
                     s.order = permutation(train.rows(), s.shuffle);
                 }
-                if (s.step % checkpointEvery == 0 || last) {
+                if ((s.step % checkpointEvery == 0 || last) && s.consecutiveNonfinite == 0) {
                     s.seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
                     Checkpoint.save(dir.checkpoint(), s, energy.parameters(), energyOpt, noise.parameters(), noiseOpt);
                 }
@@ -264,7 +265,7 @@ public final class TrainingLoop {
             progress.done();
         }
         s.seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
-        if (status == RunStatus.INTERRUPTED) {
+        if (status == RunStatus.INTERRUPTED && s.consecutiveNonfinite == 0) {
             Checkpoint.save(dir.checkpoint(), s, energy.parameters(), energyOpt, noise.parameters(), noiseOpt);
         }
         if (status == RunStatus.FINISHED && cfg.logging().plots()) {

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmarks ncelab beside the PyTorch reference (../shared/bench/torch_reference.py), in the same time window,
+# and writes a markdown report to results/benchmarks/. Usage:
+#   scripts/benchmark.sh speed     # ms per step: NCE (batch 1000) and FCE-MAF / FCE-Glow, 1 and 2 threads
+#   scripts/benchmark.sh rss       # launch-to-first-step, and RSS over 20,000 NCE steps
+#   scripts/benchmark.sh rss-fce   # RSS at 5k and 50k steps of FCE-MAF (about 10 minutes)
+# Installs Debian's python3-torch and libopenblas0-pthread for the reference when they are missing (as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-speed}"
+ref="${NCELAB_TORCH_REFERENCE:-../shared/bench/torch_reference.py}"
+report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-$what.md"
+mkdir -p results/benchmarks
+./ncelab --version >/dev/null   # builds on first use, outside the timings
+
+have_torch() { /usr/bin/python3 -c 'import torch' 2>/dev/null; }
+if [ "$what" = speed ] && ! have_torch; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing python3-torch for the PyTorch reference..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread >&2
+  else
+    echo "the PyTorch reference needs: sudo apt-get install python3-torch libopenblas0-pthread" >&2
+  fi
+fi
+
+field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d.get('$1','-'))"; }
+bench() { ./ncelab bench "$@" 2>/dev/null | tail -1; }
+torch() { GOMP_SPINCOUNT=1000 /usr/bin/python3 "$ref" "$@" 2>/dev/null | tail -1; }
+ratio() { /usr/bin/python3 -c "a,b='$1','$2'; print('%.2f' % (float(a)/float(b)) if a not in ('-','') and b not in ('-','') else '-')"; }
+
+{
+echo "# ncelab benchmark: $what"
+echo
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "Command: \`scripts/benchmark.sh $what\` (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+echo
+} > "$report"
+
+case "$what" in
+speed)
+  {
+  echo "Median ms per training step (p10-p90), batch 1000; ncelab and PyTorch measured alternately in one window."
+  echo
+  echo "| loop | threads | ncelab ms | ncelab p10-p90 | PyTorch ms | PyTorch p10-p90 | ratio ncelab/PyTorch |"
+  echo "|---|---|---|---|---|---|---|"
+  } >> "$report"
+  for th in 1 2; do
+    j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.max_steps=1500 \
+        training.threads=$th logging.every=1000 logging.eval_every=100000 logging.plots=false)
+    t=$(torch --mode nce --batch 1000 --steps 1500 --threads $th)
+    echo "| NCE | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_median) | $(echo "$t" | field ms_p10)-$(echo "$t" | field ms_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_median)") |" >> "$report"
+    for flow in maf glow; do
+      j=$(bench experiments/fce-$flow-8gaussians.yaml training.max_steps=1000 training.threads=$th \
+          dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false)
+      t=$(torch --mode fce --flow $flow --steps 1000 --threads $th)
+      echo "| FCE-${flow^^} | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_median) | $(echo "$t" | field ms_p10)-$(echo "$t" | field ms_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_median)") |" >> "$report"
+      echo "  FCE-$flow $th threads: ncelab $j" >&2
+      echo "  FCE-$flow $th threads: torch $t" >&2
+    done
+  done
+  ;;
+rss)
+  start=$(date +%s.%N)
+  j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.max_steps=20000 \
+      logging.every=1000 logging.eval_every=2000 logging.plots=false --rss-every 1000)
+  {
+  echo "NCE, batch 1000, 20,000 steps (evaluation every 2,000 steps). Launch to first step (JVM start to the end"
+  echo "of step 1, with the build already done): $(echo "$j" | field first_step_s) s."
+  echo
+  echo "RSS in MB every 1,000 steps: $(echo "$j" | field rss_mb)"
+  echo
+  echo "Peak RSS $(echo "$j" | field peak_rss_mb) MB; median step $(echo "$j" | field ms_median) ms."
+  } >> "$report"
+  ;;
+rss-fce)
+  j=$(bench experiments/fce-maf-8gaussians.yaml training.max_steps=50000 logging.every=1000 logging.eval_every=5000 \
+      logging.plots=false --rss-every 5000)
+  {
+  echo "FCE-MAF on 8gaussians, 50,000 steps (the full reference run), evaluation every 5,000 steps."
+  echo
+  echo "RSS in MB every 5,000 steps: $(echo "$j" | field rss_mb)"
+  echo
+  echo "Median step $(echo "$j" | field ms_median) ms; final mse_logp $(echo "$j" | field mse_logp)."
+  } >> "$report"
+  ;;
+*) echo "usage: scripts/benchmark.sh speed|rss|rss-fce" >&2; exit 2 ;;
+esac
+{ echo; echo "Raw JSON of the last ncelab line:"; echo; echo '```'; echo "$j"; echo '```'; } >> "$report"
+cat "$report"
+echo "written: $report" >&2
