@@ -75,6 +75,10 @@ public final class ConfigBinder {
             known.add(key);
             String full = join(path, key);
             Node value = map == null ? null : ConfigDocument.get(map, key).orElse(null);
+            if (value == null && c.getType().isRecord()) {
+                values[i] = convert(null, c.getGenericType(), full); // a nested section: every key at its default
+                continue;
+            }
             if (value == null) {
                 Param param = c.getAnnotation(Param.class);
                 if (param == null || Param.REQUIRED.equals(param.value())) {
@@ -126,6 +130,11 @@ public final class ConfigBinder {
     /** Converts one node to a Java value of the given type, or records an error and returns null. */
     public Object convert(Node node, Type type, String key) {
         Class<?> raw = rawClass(type);
+        if (node == null && raw.isRecord()) {
+            @SuppressWarnings("unchecked")
+            Class<? extends Record> rt = (Class<? extends Record>) raw;
+            return bind(rt, null, key, Set.of());
+        }
         if (isNull(node)) {
             if (raw.isPrimitive()) {
                 error(node, key, "expected " + typeName(type) + ", found null");

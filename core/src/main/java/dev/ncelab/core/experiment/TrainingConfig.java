@@ -9,6 +9,8 @@ public record TrainingConfig(
         @Param(doc = "passes over the training set", value = "50") int epochs,
         @Param(doc = "data points per step", value = "100") int batch,
         @Param(doc = "stop after this many steps (null: epochs x steps per epoch)", value = "null") Integer maxSteps,
+        @Param(doc = "stop after this many seconds of training (null: no time limit)", value = "null")
+                Double maxSeconds,
         @Param(doc = "learning rates of the two players") LearningRates lr,
         @Param(doc = "Adam's beta1 and beta2", value = "[0.9, 0.999]") List<Double> betas,
         @Param(doc = "intra-op threads of the engine (inter-op is always 1)", value = "1") int threads,
@@ -21,6 +23,9 @@ public record TrainingConfig(
         Checks.positive("batch", batch);
         if (maxSteps != null) {
             Checks.positive("max_steps", maxSteps);
+        }
+        if (maxSeconds != null) {
+            Checks.positive("max_seconds", maxSeconds);
         }
         Checks.that(betas.size() == 2 && betas.stream().allMatch(b -> b >= 0 && b < 1), "betas",
                 "expected two numbers in [0, 1), found " + betas);

@@ -217,7 +217,9 @@ public final class TrainingLoop {
                     }
                 }
                 boolean epochEnd = s.position >= train.rows();
-                boolean last = s.step == total;
+                boolean outOfTime = t.maxSeconds() != null
+                        && secondsBefore + (System.nanoTime() - started) / 1e9 >= t.maxSeconds();
+                boolean last = s.step == total || outOfTime;
                 boolean evalNow = s.step % evalEvery == 0 || epochEnd || last;
                 double[][] grid = new double[1][];
                 if (evalNow) {
@@ -259,6 +261,10 @@ public final class TrainingLoop {
                 if ((s.step % checkpointEvery == 0 || last) && s.consecutiveNonfinite == 0) {
                     s.seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
                     Checkpoint.save(dir.checkpoint(), s, energy.parameters(), energyOpt, noise.parameters(), noiseOpt);
+                }
+                if (outOfTime) {
+                    LOG.info("training.max_seconds reached at step {}", s.step);
+                    break;
                 }
             }
         } finally {
