@@ -97,16 +97,20 @@ class EndToEndTest {
         assertTrue(r.out().contains("run directory: " + run), r.out());
     }
 
+    /**
+     * FCE is chaotic: a last-bit difference early on gives a different run. Three runs in one JVM (so with
+     * different memory alignment) must still agree exactly for one seed and differ for another.
+     */
     @Test
     void theSameSeedGivesTheSameNumbers(@TempDir Path dir) throws Exception {
         Path exp = experiment(dir, """
-                dataset:  {type: rings, samples: 2000}
-                energy:   {type: mlp, hidden: [32, 32]}
-                noise:    {type: gaussian, fit: data}
-                objective: {type: nce, nu: 2}
-                schedule: {type: nce}
-                training: {epochs: 2, batch: 100}
-                logging:  {every: 5, eval_every: 20, plots: false}
+                dataset:  {type: rings, samples: 20000}
+                energy:   {type: mlp}
+                noise:    {type: maf}
+                objective: {type: nce}
+                schedule: {type: fce}
+                training: {epochs: 1, batch: 500, max_steps: 300}
+                logging:  {every: 10, eval_every: 100, plots: false}
                 """);
         String[] metrics = new String[3];
         for (int i = 0; i < 3; i++) {
