@@ -12,6 +12,7 @@ ref="${NCELAB_TORCH_REFERENCE:-../shared/bench/torch_reference.py}"
 report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-$what.md"
 mkdir -p results/benchmarks
 ./ncelab --version >/dev/null   # builds on first use, outside the timings
+export NCELAB_NO_BUILD=1   # one build for the whole script, whatever changes meanwhile
 
 have_torch() { /usr/bin/python3 -c 'import torch' 2>/dev/null; }
 if [ "$what" = speed ] && ! have_torch; then

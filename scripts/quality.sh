@@ -12,6 +12,7 @@ out="results/quality/$(date +%Y%m%d-%H%M%S)"
 report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-quality.md"
 mkdir -p "$out" results/benchmarks
 ./ncelab --version >/dev/null
+export NCELAB_NO_BUILD=1   # one build for the whole script, whatever changes meanwhile
 
 common="training.max_steps=$steps logging.every=100 logging.eval_every=1000 output=$out"
 run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
