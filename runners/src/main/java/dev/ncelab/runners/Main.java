@@ -30,6 +30,17 @@ public final class Main {
                     + " --help");
             return 2;
         });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof dev.ncelab.core.config.ConfigException) {
+                c.getErr().println(ex.getMessage());
+                return 2;
+            }
+            if (ex instanceof dev.ncelab.core.plugin.Plugins.PluginLoadException) {
+                c.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
         return cli.execute(args);
     }
 

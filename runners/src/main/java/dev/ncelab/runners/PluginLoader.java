@@ -39,6 +39,12 @@ final class PluginLoader {
             }
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+                    try (java.util.jar.JarFile check = new java.util.jar.JarFile(jar.toFile())) {
+                        check.size();
+                    } catch (IOException e) {
+                        throw new Plugins.PluginLoadException("plugin jar " + jar + " is not a readable jar ("
+                                + e.getMessage() + "): rebuild it or remove it from " + dir);
+                    }
                     jars.add(jar.toUri().toURL());
                 }
             } catch (MalformedURLException e) {

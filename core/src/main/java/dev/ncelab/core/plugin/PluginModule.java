@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 public abstract class PluginModule extends AbstractModule {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
+    /** kind:name of every plugin this module registered, filled when Guice (or a dry pass) configures it. */
+    private final java.util.Set<String> registered = new java.util.LinkedHashSet<>();
+
     static final TypeLiteral<DatasetPlugin<?>> DATASETS = new TypeLiteral<>() {};
     static final TypeLiteral<EnergyPlugin<?>> ENERGIES = new TypeLiteral<>() {};
     static final TypeLiteral<NoisePlugin<?>> NOISES = new TypeLiteral<>() {};
@@ -49,8 +52,15 @@ public abstract class PluginModule extends AbstractModule {
             addError("plugin name '%s' of %s is not lower-kebab-case", name, plugin.getName());
             return;
         }
+        registered.add(type.getRawType().getSimpleName().replace("Plugin", "").toLowerCase(java.util.Locale.ROOT)
+                + " plugin '" + name + "'");
         bind(plugin);
         MapBinder.newMapBinder(binder(), TypeLiteral.get(String.class), type).addBinding(name).to(plugin);
+    }
+
+    /** What this module registers, as "noise plugin 'gaussian'" (after it has been configured once). */
+    java.util.Set<String> registered() {
+        return registered;
     }
 
     /** Declares the (possibly empty) maps so that a kind without plugins still injects. */

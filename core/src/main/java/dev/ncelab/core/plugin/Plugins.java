@@ -43,6 +43,21 @@ public final class Plugins {
 
     /** The registry of every plugin the modules register; duplicate names fail here, naming the plugin. */
     public static PluginRegistry registry(List<? extends PluginModule> modules) {
+        java.util.Map<String, PluginModule> owners = new java.util.LinkedHashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        for (PluginModule m : modules) {
+            com.google.inject.spi.Elements.getElements(m); // a dry pass: records what the module registers
+            for (String plugin : m.registered()) {
+                PluginModule other = owners.putIfAbsent(plugin, m);
+                if (other != null) {
+                    duplicates.add(plugin + " is registered by " + origin(other) + " and again by " + origin(m));
+                }
+            }
+        }
+        if (!duplicates.isEmpty()) {
+            throw new PluginLoadException(String.join("\n  ", duplicates)
+                    + "\n  remove one of the jars, or rename the plugin");
+        }
         List<com.google.inject.Module> all = new ArrayList<>(modules);
         all.add(new AbstractModule() {
             @Override
@@ -59,6 +74,12 @@ public final class Plugins {
             throw new PluginLoadException("plugins could not be registered:\n  " + e.getErrorMessages().stream()
                     .map(Message::getMessage).map(m -> m.replaceAll("\\s+", " ")).collect(Collectors.joining("\n  ")));
         }
+    }
+
+    /** A module's class and the jar or directory it was loaded from. */
+    static String origin(PluginModule m) {
+        var source = m.getClass().getProtectionDomain().getCodeSource();
+        return m.getClass().getName() + (source == null ? "" : " (" + source.getLocation().getPath() + ")");
     }
 
     public static PluginRegistry registry(ClassLoader loader) {
