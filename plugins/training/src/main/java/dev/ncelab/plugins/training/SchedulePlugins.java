@@ -23,6 +23,18 @@ public final class SchedulePlugins {
         }
     }
 
+    /**
+     * A schedule given by its rule: the first move, the next move from this step's accuracy, and whether it
+     * ever trains the noise or the energy model.
+     */
+    private record Rule(Move first, java.util.function.DoubleFunction<Move> byAccuracy, boolean trainsNoise,
+            boolean trainsEnergy) implements Schedule {
+        @Override
+        public Move next(Move played, double value, double accuracy) {
+            return byAccuracy.apply(accuracy);
+        }
+    }
+
     /** {@code nce}: the energy model learns every step against fixed noise. */
     public static final class Nce implements SchedulePlugin<NoConfig> {
         @Override
@@ -37,22 +49,7 @@ public final class SchedulePlugins {
 
         @Override
         public Schedule create(NoConfig config, PluginContext context) {
-            return new Schedule() {
-                @Override
-                public Move first() {
-                    return Move.ENERGY;
-                }
-
-                @Override
-                public Move next(Move played, double value, double accuracy) {
-                    return Move.ENERGY;
-                }
-
-                @Override
-                public boolean trainsNoise() {
-                    return false;
-                }
-            };
+            return new Rule(Move.ENERGY, accuracy -> Move.ENERGY, false, true);
         }
     }
 
@@ -75,22 +72,7 @@ public final class SchedulePlugins {
         @Override
         public Schedule create(FceConfig config, PluginContext context) {
             double threshold = config.threshold();
-            return new Schedule() {
-                @Override
-                public Move first() {
-                    return Move.ENERGY;
-                }
-
-                @Override
-                public Move next(Move played, double value, double accuracy) {
-                    return accuracy > threshold ? Move.NOISE : Move.ENERGY;
-                }
-
-                @Override
-                public boolean trainsNoise() {
-                    return true;
-                }
-            };
+            return new Rule(Move.ENERGY, accuracy -> accuracy > threshold ? Move.NOISE : Move.ENERGY, true, true);
         }
     }
 
@@ -108,27 +90,7 @@ public final class SchedulePlugins {
 
         @Override
         public Schedule create(NoConfig config, PluginContext context) {
-            return new Schedule() {
-                @Override
-                public Move first() {
-                    return Move.NOISE_MLE;
-                }
-
-                @Override
-                public Move next(Move played, double value, double accuracy) {
-                    return Move.NOISE_MLE;
-                }
-
-                @Override
-                public boolean trainsNoise() {
-                    return true;
-                }
-
-                @Override
-                public boolean trainsEnergy() {
-                    return false;
-                }
-            };
+            return new Rule(Move.NOISE_MLE, accuracy -> Move.NOISE_MLE, true, false);
         }
     }
 }
