@@ -1,5 +1,7 @@
 package dev.ncelab.examples.gmm;
 
+import dev.ncelab.core.math.Cholesky;
+
 /**
  * A Gaussian mixture in float64 Java: weights, means and the lower Cholesky factors L of the covariances
  * (Sigma = L L^T). Used by EM, by sampling (points and their log q) and to build {@link GmmNoise}'s arrays.
@@ -25,7 +27,7 @@ final class GaussianMixture {
         for (int c = 0; c < k; c++) {
             this.means[c] = means[c].clone();
             try {
-                chol[c] = cholesky(covariances[c]);
+                chol[c] = Cholesky.factor(covariances[c]);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("the covariance of component " + (c + 1) + " of " + k
                         + " is not positive definite");
@@ -120,45 +122,5 @@ final class GaussianMixture {
             s += Math.exp(a - max);
         }
         return max + Math.log(s);
-    }
-
-    /** The lower Cholesky factor of a symmetric positive-definite matrix. */
-    static double[][] cholesky(double[][] a) {
-        int n = a.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    s -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    if (!(s > 0) || !Double.isFinite(s)) {
-                        throw new IllegalArgumentException("not positive definite");
-                    }
-                    l[i][i] = Math.sqrt(s);
-                } else {
-                    l[i][j] = s / l[j][j];
-                }
-            }
-        }
-        return l;
-    }
-
-    /** The inverse of a lower-triangular matrix (lower-triangular). */
-    static double[][] invertLower(double[][] l) {
-        int n = l.length;
-        double[][] inv = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            inv[i][i] = 1 / l[i][i];
-            for (int j = 0; j < i; j++) {
-                double s = 0;
-                for (int k = j; k < i; k++) {
-                    s -= l[i][k] * inv[k][j];
-                }
-                inv[i][j] = s / l[i][i];
-            }
-        }
-        return inv;
     }
 }

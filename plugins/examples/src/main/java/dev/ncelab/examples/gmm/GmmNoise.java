@@ -38,7 +38,7 @@ final class GmmNoise implements NoiseModel {
         float[] lc = new float[k];
         for (int c = 0; c < k; c++) {
             double[] m = mixture.mean(c);
-            double[][] inv = GaussianMixture.invertLower(mixture.cholesky(c));
+            double[][] inv = dev.ncelab.core.math.Cholesky.invertLower(mixture.cholesky(c));
             for (int i = 0; i < d; i++) {
                 mu[c * d + i] = (float) m[i];
                 for (int j = 0; j < d; j++) {

@@ -3,6 +3,7 @@ package dev.ncelab.plugins.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ncelab.core.math.Cholesky;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
@@ -25,13 +26,13 @@ final class GaussianNoise implements NoiseModel {
     GaussianNoise(double[] mean, double[][] covariance, NDManager manager) {
         this.d = mean.length;
         this.mean = mean.clone();
-        this.chol = cholesky(covariance);
+        this.chol = Cholesky.factor(covariance);
         double logDet = 0;
         for (int i = 0; i < d; i++) {
             logDet += Math.log(chol[i][i]);
         }
         this.logNorm = -logDet - 0.5 * d * Math.log(2 * Math.PI);
-        double[][] inv = invertLower(chol);
+        double[][] inv = Cholesky.invertLower(chol);
         this.meanArray = manager.create(toFloat(mean), new Shape(1, d));
         this.inverseCholT = manager.create(transposeFlat(inv), new Shape(d, d));
         this.cholT = manager.create(transposeFlat(chol), new Shape(d, d));
@@ -72,44 +73,6 @@ final class GaussianNoise implements NoiseModel {
 
     double[][] cholesky() {
         return chol;
-    }
-
-    static double[][] cholesky(double[][] a) {
-        int n = a.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    s -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    if (!(s > 0)) {
-                        throw new IllegalArgumentException("the covariance is not positive definite");
-                    }
-                    l[i][i] = Math.sqrt(s);
-                } else {
-                    l[i][j] = s / l[j][j];
-                }
-            }
-        }
-        return l;
-    }
-
-    static double[][] invertLower(double[][] l) {
-        int n = l.length;
-        double[][] inv = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            inv[i][i] = 1 / l[i][i];
-            for (int j = 0; j < i; j++) {
-                double s = 0;
-                for (int k = j; k < i; k++) {
-                    s -= l[i][k] * inv[k][j];
-                }
-                inv[i][j] = s / l[i][i];
-            }
-        }
-        return inv;
     }
 
     private static float[] toFloat(double[] v) {
