@@ -15,8 +15,6 @@ import java.util.Random;
  */
 final class GaussianNoise implements NoiseModel {
     private final int d;
-    private final double[] mean;
-    private final double[][] chol;
     private final double logNorm;
     private final NDArray meanArray;
     private final NDArray inverseCholT;
@@ -25,8 +23,7 @@ final class GaussianNoise implements NoiseModel {
 
     GaussianNoise(double[] mean, double[][] covariance, NDManager manager) {
         this.d = mean.length;
-        this.mean = mean.clone();
-        this.chol = Cholesky.factor(covariance);
+        double[][] chol = Cholesky.factor(covariance);
         double logDet = 0;
         for (int i = 0; i < d; i++) {
             logDet += Math.log(chol[i][i]);
@@ -65,14 +62,6 @@ final class GaussianNoise implements NoiseModel {
         NDArray x = za.matMul(cholT).add(meanArray);
         NDArray logq = za.square().sum(new int[] {1}).mul(-0.5f).add((float) logNorm);
         return new NoiseSample(x, logq);
-    }
-
-    double[] mean() {
-        return mean.clone();
-    }
-
-    double[][] cholesky() {
-        return chol;
     }
 
     private static float[] toFloat(double[] v) {
