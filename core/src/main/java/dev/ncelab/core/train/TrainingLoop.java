@@ -287,10 +287,10 @@ public final class TrainingLoop {
         }
         summary.put("steps", s.step);
         summary.put("seconds", s.seconds);
-        summary.put("value", mean(windowValue, windowCount));
-        summary.put("accuracy", mean(windowAcc, windowCount));
+        summary.put("value", finiteOrNull(mean(windowValue, windowCount)));
+        summary.put("accuracy", finiteOrNull(mean(windowAcc, windowCount)));
         summary.put("log_z", energy.logZ());
-        lastEval.forEach((key, v) -> summary.putIfAbsent(key, v));
+        lastEval.forEach((key, v) -> summary.putIfAbsent(key, finiteOrNull(v)));
         exp.dataset().bestLogLikelihood().ifPresent(v -> summary.put("best_loglik", v));
         summary.put("energy_steps", s.energySteps);
         summary.put("noise_steps", s.noiseSteps);
@@ -366,6 +366,11 @@ public final class TrainingLoop {
     static double[] histogram(Matrix points, Evaluator.Grid g) {
         return DensityPlot.histogram(points.data(), g.n(), g.box().xMin(), g.box().xMax(), g.box().yMin(),
                 g.box().yMax());
+    }
+
+    /** JSON has no NaN: an undefined figure (no accuracy in MLE) is written as null. */
+    static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     static double[] exp(double[] log) {
