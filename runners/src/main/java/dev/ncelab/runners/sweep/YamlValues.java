@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * ${args_no_hyphens}} passes.
  */
 final class YamlValues {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_./+-]*");
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/.][A-Za-z0-9_./+=-]*");
     private static final Resolver RESOLVER = new Resolver();
 
     private YamlValues() {}
@@ -144,14 +144,6 @@ final class YamlValues {
 
     private static String stripZeros(String s) {
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", ".0") : s;
-    }
-
-    /** A value as a double (numbers, and numeric strings), else NaN. */
-    static double asDouble(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        return Double.NaN;
     }
 
     /** Values that W&B treats as one grid point: a whole float equals the int. */

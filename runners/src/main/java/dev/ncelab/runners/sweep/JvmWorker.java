@@ -1,0 +1,62 @@
+package dev.ncelab.runners.sweep;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A worker in its own JVM (the PyTorch engine allows one gradient collector per JVM, so points run in
+ * processes, not threads): {@code <java.home>/bin/java -Xmx2g -Dai.djl.offline=true -cp <this class path>
+ * <main> [--plugins DIR]... run <experiment> <overrides> <point overrides> --group <sweep> --run-dir <dir>
+ * --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g
+ * -XX:+UseSerialGC}).
+ */
+final class JvmWorker implements WorkerCommand {
+    static final String MAIN = "dev.ncelab.runners.Main";
+    static final List<String> DEFAULT_OPTIONS = List.of("-Xmx2g", "-XX:+UseSerialGC");
+
+    private final String mainClass;
+    private final List<String> javaOptions;
+    private final List<Path> pluginDirs;
+    private final SweepPlan plan;
+
+    JvmWorker(String mainClass, List<Path> pluginDirs, SweepPlan plan) {
+        this(mainClass, options(System.getenv("NCELAB_WORKER_JAVA_OPTS")), pluginDirs, plan);
+    }
+
+    JvmWorker(String mainClass, List<String> javaOptions, List<Path> pluginDirs, SweepPlan plan) {
+        this.mainClass = mainClass;
+        this.javaOptions = List.copyOf(javaOptions);
+        this.pluginDirs = List.copyOf(pluginDirs);
+        this.plan = plan;
+    }
+
+    static List<String> options(String env) {
+        return env == null || env.isBlank() ? DEFAULT_OPTIONS : List.of(env.trim().split("\\s+"));
+    }
+
+    @Override
+    public List<String> argv(SweepPoint point, Path runDir) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(javaOptions);
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        for (Path d : pluginDirs) {
+            cmd.add("--plugins");
+            cmd.add(d.toAbsolutePath().toString());
+        }
+        cmd.add("run");
+        cmd.add(plan.experiment().toString());
+        cmd.addAll(plan.overrides());
+        cmd.addAll(point.overrides());
+        cmd.add("--group");
+        cmd.add(plan.name());
+        cmd.add("--run-dir");
+        cmd.add(runDir.toAbsolutePath().toString());
+        cmd.add("--quiet");
+        return cmd;
+    }
+}
