@@ -19,10 +19,10 @@ import java.util.stream.Stream;
  * Builds the plugin registry from the class path plus every jar in the plugin directories (from
  * {@code --plugins}, {@code NCELAB_PLUGINS} and the experiment's {@code plugins:} key).
  */
-final class PluginLoader {
+public final class PluginLoader {
     private PluginLoader() {}
 
-    static PluginRegistry registry(List<Path> dirs) {
+    public static PluginRegistry registry(List<Path> dirs) {
         Set<Path> all = new LinkedHashSet<>(dirs);
         String env = System.getenv("NCELAB_PLUGINS");
         if (env != null && !env.isBlank()) {

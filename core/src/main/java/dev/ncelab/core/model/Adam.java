@@ -2,6 +2,7 @@ package dev.ncelab.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -34,23 +35,37 @@ public final class Adam {
         });
     }
 
-    /** One update from the gradients the last backward pass left on the parameters. */
-    public void step() {
-        steps++;
-        double coef1 = 1 - Math.pow(beta1, steps);
-        double coef2 = 1 - Math.pow(beta2, steps);
-        float corrected = (float) (learningRate * Math.sqrt(coef2) / coef1);
-        for (Map.Entry<String, NDArray> e : parameters.arrays().entrySet()) {
-            NDArray w = e.getValue();
-            NDArray g = w.getGradient();
-            try {
-                w.getNDArrayInternal().adamUpdate(
-                        new NDList(w, g, means.get(e.getKey()), variances.get(e.getKey())), new NDList(w),
-                        (float) learningRate, corrected, 0f, 1f, -1f, (float) beta1, (float) beta2,
-                        (float) epsilon, true, false);
-            } finally {
-                g.close();
+    /**
+     * One update from the gradients the last backward pass left on the parameters, if they are all finite. A
+     * finite loss can still have an overflowing gradient (an early MAF sample, reference.md §10); then the
+     * gradients are cleared, nothing changes (moments included), and the step reports false.
+     */
+    public boolean step() {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        parameters.arrays().forEach((k, w) -> grads.put(k, w.getGradient()));
+        try {
+            NDArray total = null;
+            for (NDArray g : grads.values()) {
+                total = total == null ? g.sum() : total.add(g.sum());
             }
+            if (total != null && !Float.isFinite(total.getFloat())) {
+                grads.values().forEach(g -> g.set(new NDIndex("..."), 0f));
+                return false;
+            }
+            steps++;
+            double coef1 = 1 - Math.pow(beta1, steps);
+            double coef2 = 1 - Math.pow(beta2, steps);
+            float corrected = (float) (learningRate * Math.sqrt(coef2) / coef1);
+            for (Map.Entry<String, NDArray> e : parameters.arrays().entrySet()) {
+                NDArray w = e.getValue();
+                w.getNDArrayInternal().adamUpdate(
+                        new NDList(w, grads.get(e.getKey()), means.get(e.getKey()), variances.get(e.getKey())),
+                        new NDList(w), (float) learningRate, corrected, 0f, 1f, -1f, (float) beta1, (float) beta2,
+                        (float) epsilon, true, false);
+            }
+            return true;
+        } finally {
+            grads.values().forEach(NDArray::close);
         }
     }
 

@@ -158,6 +158,7 @@ public final class TrainingLoop {
                 Move move = s.next;
                 double value;
                 double accuracy;
+                String bad = null;
                 try (NDManager step = base.newSubManager()) {
                     energy.parameters().attach(step);
                     noise.parameters().attach(step);
@@ -186,13 +187,15 @@ public final class TrainingLoop {
                             gc.backward(loss);
                         }
                     }
-                    if (Double.isFinite(value)) {
-                        (move == Move.ENERGY ? energyOpt : noiseOpt).step();
+                    if (!Double.isFinite(value)) {
+                        bad = "the objective value (-V) was " + value;
+                    } else if (!(move == Move.ENERGY ? energyOpt : noiseOpt).step()) {
+                        bad = "the " + move.player() + " model's gradient was not finite";
                     }
                 }
                 s.step++;
                 s.position += b;
-                if (Double.isFinite(value)) {
+                if (bad == null) {
                     s.consecutiveNonfinite = 0;
                     if (move == Move.ENERGY) {
                         s.energySteps++;
@@ -206,11 +209,10 @@ public final class TrainingLoop {
                 } else {
                     s.nonfinite++;
                     s.consecutiveNonfinite++;
-                    LOG.warn("step {}: the objective value is {}; update skipped ({} in a row)", s.step, value,
-                            s.consecutiveNonfinite);
+                    LOG.warn("step {}: {}; update skipped ({} in a row)", s.step, bad, s.consecutiveNonfinite);
                     if (s.consecutiveNonfinite >= t.maxNonfinite()) {
                         status = RunStatus.DIVERGED;
-                        message = "diverged at step " + s.step + ": the objective value (-V) was " + value + " for "
+                        message = "diverged at step " + s.step + ": " + bad + ", non-finite for "
                                 + s.consecutiveNonfinite + " steps in a row (from step " + (s.step - s.consecutiveNonfinite
                                 + 1) + "); the last good checkpoint is kept";
                         break;

@@ -4,21 +4,11 @@ import dev.ncelab.core.config.ConfigDocument;
 import dev.ncelab.core.config.ConfigError;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.experiment.ExperimentLoader;
-import dev.ncelab.core.plugin.PluginRegistry;
-import dev.ncelab.core.plugin.Plugins;
-import java.io.File;
-import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Binds the experiment with every point's overrides before anything is launched, as {@code run} would, so that
@@ -32,7 +22,7 @@ final class ExperimentCheck {
         List<Path> dirs = new ArrayList<>(pluginDirs);
         ConfigDocument base = ExperimentLoader.read(plan.experiment(), plan.overrides());
         ExperimentLoader.pluginDirectories(base).forEach(d -> dirs.add(plan.experiment().getParent().resolve(d)));
-        ExperimentLoader loader = new ExperimentLoader(registry(dirs));
+        ExperimentLoader loader = new ExperimentLoader(dev.ncelab.runners.PluginLoader.registry(dirs));
         String name = plan.experiment().getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Map<String, List<Integer>> byMessage = new LinkedHashMap<>();
         Map<String, ConfigError> first = new LinkedHashMap<>();
@@ -61,43 +51,5 @@ final class ExperimentCheck {
             errors.add(new ConfigError(e.location(), e.key(), e.message() + " [" + which + "]"));
         });
         throw new ConfigException(errors);
-    }
-
-    /**
-     * The class path's plugins plus every jar of the plugin directories, as {@code run} loads them (a copy of
-     * the runners' package-private {@code PluginLoader}, which this package cannot reach).
-     */
-    static PluginRegistry registry(List<Path> dirs) {
-        Set<Path> all = new LinkedHashSet<>(dirs);
-        String env = System.getenv("NCELAB_PLUGINS");
-        if (env != null && !env.isBlank()) {
-            for (String p : env.split(File.pathSeparator)) {
-                if (!p.isBlank()) {
-                    all.add(Path.of(p));
-                }
-            }
-        }
-        List<URL> jars = new ArrayList<>();
-        for (Path dir : all) {
-            if (!Files.isDirectory(dir)) {
-                throw new Plugins.PluginLoadException("plugin directory " + dir + " does not exist");
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-                    try (java.util.jar.JarFile check = new java.util.jar.JarFile(jar.toFile())) {
-                        check.size();
-                    } catch (IOException e) {
-                        throw new Plugins.PluginLoadException("plugin jar " + jar + " is not a readable jar ("
-                                + e.getMessage() + "): rebuild it or remove it from " + dir);
-                    }
-                    jars.add(jar.toUri().toURL());
-                }
-            } catch (IOException e) {
-                throw new Plugins.PluginLoadException("cannot list plugin directory " + dir + ": " + e.getMessage());
-            }
-        }
-        ClassLoader parent = ExperimentCheck.class.getClassLoader();
-        ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
-        return Plugins.registry(loader);
     }
 }
