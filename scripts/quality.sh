@@ -12,7 +12,9 @@ out="results/quality/$(date +%Y%m%d-%H%M%S)"
 report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-quality.md"
 mkdir -p "$out" results/benchmarks
 ./ncelab --version >/dev/null
-export NCELAB_NO_BUILD=1   # one build for the whole script, whatever changes meanwhile
+# run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
+snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
+export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
 
 common="training.max_steps=$steps logging.every=100 logging.eval_every=1000 output=$out"
 run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
@@ -22,7 +24,7 @@ for d in "${datasets[@]}"; do
   jobs+=("experiments/fce-maf-8gaussians.yaml name=fce-maf-$d dataset.type=$d $common")
   jobs+=("experiments/fce-glow-8gaussians.yaml name=fce-glow-$d dataset.type=$d $common")
   jobs+=("experiments/mle-maf-8gaussians.yaml name=mle-maf-$d dataset.type=$d $common")
-  jobs+=("experiments/mle-maf-8gaussians.yaml name=mle-glow-$d noise.type=glow dataset.type=$d $common")
+  jobs+=("experiments/mle-maf-8gaussians.yaml name=mle-glow-$d noise={type:glow} dataset.type=$d $common")
 done
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c 'run {}'
 # NCE with the fixed N(0, 4I) gets as many EBM updates as FCE-MAF made, at FCE's batch and data size.
@@ -36,6 +38,7 @@ import glob, json, sys, subprocess
 out, steps, report = sys.argv[1], sys.argv[2], sys.argv[3]
 methods = [("nce", "NCE, fixed N(0,4I)"), ("fce-maf", "FCE-MAF"), ("fce-glow", "FCE-Glow"),
            ("mle-maf", "MAF by MLE"), ("mle-glow", "Glow by MLE")]
+only = sys.argv[4:]  # method keys to report (default: all)
 def fmt(v):
     return "-" if v is None else ("%.3f" % v if isinstance(v, float) else str(v))
 rows = []

@@ -24,7 +24,10 @@ import java.util.Random;
  * u. The first pass sees x = 0 in every row, so it runs on a single row and is broadcast. The passes are ordinary
  * differentiable operations, so samples are reparameterised in the parameters.
  *
- * <p>As upstream, α is not bounded: far from the data exp(−α) can overflow float32, so log q there can be NaN
+ * <p>Upstream, α is not bounded: early in FCE a sample can overflow float32 (reference.md §10). By default
+ * each block's α is softly bounded, α = b·tanh(α/b) with b = {@code max_log_scale} = 5 (nearly the identity for
+ * |α| below 2); {@code max_log_scale: null} restores the reference. Unbounded, far from the data exp(−α) can
+ * overflow float32, so log q there can be NaN
  * (where the density is far below e^−30), and an early sample can overflow (reference.md §10; the training loop
  * skips such steps).
  */
@@ -38,8 +41,13 @@ final class Maf extends Flow {
     private final NDArray[][] weights;
     private final NDArray[][] biases;
 
-    Maf(int dim, int blocks, int hidden, int nHidden, int pretrainSteps, NDManager manager, Random init) {
+    /** The soft bound on α (0: unbounded). */
+    private final float maxLogScale;
+
+    Maf(int dim, int blocks, int hidden, int nHidden, int pretrainSteps, Double maxLogScale, NDManager manager,
+            Random init) {
         super(dim, new ParameterSet(manager), pretrainSteps);
+        this.maxLogScale = maxLogScale == null ? 0f : maxLogScale.floatValue();
         if (dim < 2) {
             throw new IllegalArgumentException("maf needs a data dimension >= 2, found " + dim);
         }
@@ -116,7 +124,7 @@ final class Maf extends Flow {
         return w;
     }
 
-    /** One MADE pass: (μ, α), each (B, D). */
+    /** One MADE pass: (μ, α), each (B, D); α softly bounded when {@code max_log_scale} is set. */
     private NDList made(NDArray x, int block, NDArray[] w) {
         NDArray h = x;
         for (int l = 0; l < layers; l++) {
@@ -125,7 +133,11 @@ final class Maf extends Flow {
                 h = Activation.relu(h);
             }
         }
-        return h.split(new long[] {dim}, 1);
+        NDList ma = h.split(new long[] {dim}, 1);
+        if (maxLogScale > 0) {
+            ma = new NDList(ma.get(0), ma.get(1).div(maxLogScale).tanh().mul(maxLogScale));
+        }
+        return ma;
     }
 
     @Override

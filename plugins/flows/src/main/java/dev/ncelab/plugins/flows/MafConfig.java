@@ -10,12 +10,17 @@ public record MafConfig(
         @Param(doc = "hidden-to-hidden layers per MADE (1 means two hidden layers, as in the reference)",
                 value = "1") int nHidden,
         @Param(doc = "maximum-likelihood steps on the data before contrastive training", value = "0")
-                int pretrainSteps) {
+                int pretrainSteps,
+        @Param(doc = "soft bound b on each block's log-scale, alpha = b tanh(alpha / b), so samples and gradients "
+                + "cannot overflow float32 (null: unbounded, as the reference)", value = "5.0") Double maxLogScale) {
 
     public MafConfig {
         Checks.positive("blocks", blocks);
         Checks.positive("hidden", hidden);
         Checks.nonNegative("n_hidden", nHidden);
         Checks.nonNegative("pretrain_steps", pretrainSteps);
+        if (maxLogScale != null) {
+            Checks.positive("max_log_scale", maxLogScale);
+        }
     }
 }

@@ -20,6 +20,6 @@ public final class MafPlugin implements NoisePlugin<MafConfig> {
     @Override
     public NoiseModel create(MafConfig config, PluginContext context) {
         return new Maf(context.dimension(), config.blocks(), config.hidden(), config.nHidden(),
-                config.pretrainSteps(), context.manager(), context.random("init-noise"));
+                config.pretrainSteps(), config.maxLogScale(), context.manager(), context.random("init-noise"));
     }
 }
