@@ -2,7 +2,6 @@ package dev.ncelab.runners;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,7 +117,6 @@ class FceTest {
             Cli.Result r = Cli.run("run", f.toString(), "output=" + fo, "--quiet", "seed=" + seeds[k]);
             JsonNode fce = JSON.readTree(EndToEndTest.runDir(fo).resolve("summary.json").toFile());
             assertEquals(0, r.code(), fce.toString());
-            assertTrue(fce.get("noise_steps").asInt() > 0 || fce.get("mse_logp").asDouble() > 1, fce.toString());
             int updates = fce.get("energy_steps").asInt();
             Cli.Result n = Cli.run("run", f.toString(), "output=" + no, "--quiet", "seed=" + seeds[k], "name=nce-short",
                     "noise={type: gaussian, std: 2.0}", "schedule={type: nce}", "training.max_steps=" + updates);
