@@ -4,6 +4,7 @@
 #   scripts/benchmark.sh speed     # ms per step: NCE (batch 1000) and FCE-MAF / FCE-Glow, 1 and 2 threads
 #   scripts/benchmark.sh rss       # launch-to-first-step, and RSS over 20,000 NCE steps
 #   scripts/benchmark.sh rss-fce   # RSS at 5k and 50k steps of FCE-MAF (about 10 minutes)
+#   scripts/benchmark.sh sweep     # a 4-point sweep with 1 and with 2 workers: wall-clock ratio
 # Installs Debian's python3-torch and libopenblas0-pthread for the reference when they are missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,7 +87,23 @@ rss-fce)
   echo "Median step $(echo "$j" | field ms_median) ms; final mse_logp $(echo "$j" | field mse_logp)."
   } >> "$report"
   ;;
-*) echo "usage: scripts/benchmark.sh speed|rss|rss-fce" >&2; exit 2 ;;
+sweep)
+  t() { local s e; s=$(date +%s.%N); ./ncelab sweep experiments/sweep-nce-seeds.yaml --workers "$1" \
+        --output "$(mktemp -d)/sweep" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+  one=$(t 1); two=$(t 2)
+  {
+  echo "\`experiments/sweep-nce-seeds.yaml\` (4 points, NCE 3,000 steps each, one JVM per point), wall-clock seconds:"
+  echo
+  echo "| workers | seconds |"
+  echo "|---|---|"
+  echo "| 1 | $one |"
+  echo "| 2 | $two |"
+  echo
+  echo "Ratio two/one: $(echo "scale=2; $two / $one" | bc)"
+  } >> "$report"
+  j="(no JSON for this mode)"
+  ;;
+*) echo "usage: scripts/benchmark.sh speed|rss|rss-fce|sweep" >&2; exit 2 ;;
 esac
 { echo; echo "Raw JSON of the last ncelab line:"; echo; echo '```'; echo "$j"; echo '```'; } >> "$report"
 cat "$report"
