@@ -89,7 +89,7 @@ rss-fce)
   ;;
 sweep)
   t() { local s e; s=$(date +%s.%N); ./ncelab sweep experiments/sweep-nce-seeds.yaml --workers "$1" \
-        --output "$(mktemp -d)/sweep" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+        --output "$(mktemp -d)/sweep" > /dev/null 2>&1; e=$(date +%s.%N); awk "BEGIN{printf \"%.1f\", $e - $s}"; }
   one=$(t 1); two=$(t 2)
   {
   echo "\`experiments/sweep-nce-seeds.yaml\` (4 points, NCE 3,000 steps each, one JVM per point), wall-clock seconds:"
@@ -99,7 +99,7 @@ sweep)
   echo "| 1 | $one |"
   echo "| 2 | $two |"
   echo
-  echo "Ratio two/one: $(echo "scale=2; $two / $one" | bc)"
+  echo "Ratio two/one: $(awk "BEGIN{printf \"%.2f\", $two / $one}")"
   } >> "$report"
   j="(no JSON for this mode)"
   ;;
