@@ -24,7 +24,7 @@ for d in "${datasets[@]}"; do
   jobs+=("experiments/fce-maf-8gaussians.yaml name=fce-maf-$d dataset.type=$d $common")
   jobs+=("experiments/fce-glow-8gaussians.yaml name=fce-glow-$d dataset.type=$d $common")
   jobs+=("experiments/mle-maf-8gaussians.yaml name=mle-maf-$d dataset.type=$d $common")
-  jobs+=("experiments/mle-maf-8gaussians.yaml name=mle-glow-$d noise={type:glow} dataset.type=$d $common")
+  jobs+=("experiments/mle-glow-8gaussians.yaml name=mle-glow-$d dataset.type=$d $common")
 done
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c 'run {}'
 # NCE with the fixed N(0, 4I) gets as many EBM updates as FCE-MAF made, at FCE's batch and data size.
