@@ -52,12 +52,12 @@ speed)
     j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.max_steps=1500 \
         training.threads=$th logging.every=1000 logging.eval_every=100000 logging.plots=false)
     t=$(torch --mode nce --batch 1000 --steps 1500 --threads $th)
-    echo "| NCE | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_median) | $(echo "$t" | field ms_p10)-$(echo "$t" | field ms_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_median)") |" >> "$report"
+    echo "| NCE | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_per_step_median) | $(echo "$t" | field ms_per_step_p10)-$(echo "$t" | field ms_per_step_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_per_step_median)") |" >> "$report"
     for flow in maf glow; do
       j=$(bench experiments/fce-$flow-8gaussians.yaml training.max_steps=1000 training.threads=$th \
           dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false)
       t=$(torch --mode fce --flow $flow --steps 1000 --threads $th)
-      echo "| FCE-${flow^^} | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_median) | $(echo "$t" | field ms_p10)-$(echo "$t" | field ms_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_median)") |" >> "$report"
+      echo "| FCE-${flow^^} | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_per_step_median) | $(echo "$t" | field ms_per_step_p10)-$(echo "$t" | field ms_per_step_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_per_step_median)") |" >> "$report"
       echo "  FCE-$flow $th threads: ncelab $j" >&2
       echo "  FCE-$flow $th threads: torch $t" >&2
     done
@@ -65,7 +65,7 @@ speed)
   ;;
 rss)
   start=$(date +%s.%N)
-  j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.max_steps=20000 \
+  j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.epochs=1000 training.max_steps=20000 \
       logging.every=1000 logging.eval_every=2000 logging.plots=false --rss-every 1000)
   {
   echo "NCE, batch 1000, 20,000 steps (evaluation every 2,000 steps). Launch to first step (JVM start to the end"
