@@ -62,5 +62,5 @@ class MaximumLikelihoodTest {
         }
     }
 
-    private static final double THRESHOLD = -3.3;
+    private static final double THRESHOLD = -3.6; // measured across launches: -3.14 to -3.46 (MAF), -3.05 (Glow)
 }
