@@ -16,7 +16,9 @@ public record TrainingConfig(
         @Param(doc = "intra-op threads of the engine (inter-op is always 1)", value = "1") int threads,
         @Param(doc = "steps between checkpoints (0: at the end of each epoch)", value = "0") int checkpointEvery,
         @Param(doc = "consecutive non-finite steps (skipped) before the run is stopped as diverged", value = "20")
-                int maxNonfinite) {
+                int maxNonfinite,
+        @Param(doc = "scale a gradient whose global L2 norm is larger down to this (null: never; the reference)",
+                value = "10.0") Double maxGradNorm) {
 
     public TrainingConfig {
         Checks.positive("epochs", epochs);
@@ -32,6 +34,9 @@ public record TrainingConfig(
         Checks.inRange("threads", threads, 1, 64);
         Checks.nonNegative("checkpoint_every", checkpointEvery);
         Checks.positive("max_nonfinite", maxNonfinite);
+        if (maxGradNorm != null) {
+            Checks.positive("max_grad_norm", maxGradNorm);
+        }
     }
 
     /** The {@code training.lr:} section. */

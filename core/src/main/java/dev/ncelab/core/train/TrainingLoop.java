@@ -117,9 +117,11 @@ public final class TrainingLoop {
         int logEvery = cfg.logging().every();
         int k = exp.objective().noisePerDataPoint();
 
-        Adam energyOpt = new Adam(energy.parameters(), t.lr().energy(), t.betas().get(0), t.betas().get(1));
+        Adam energyOpt = new Adam(energy.parameters(), t.lr().energy(), t.betas().get(0), t.betas().get(1),
+                t.maxGradNorm());
         Adam noiseOpt = noise.trainable()
-                ? new Adam(noise.parameters(), t.lr().noise(), t.betas().get(0), t.betas().get(1)) : null;
+                ? new Adam(noise.parameters(), t.lr().noise(), t.betas().get(0), t.betas().get(1), t.maxGradNorm())
+                : null;
 
         Checkpoint.LoopState s = new Checkpoint.LoopState();
         s.next = exp.schedule().first();
@@ -298,6 +300,7 @@ public final class TrainingLoop {
         summary.put("noise_steps", s.noiseSteps);
         summary.put("energy_fraction", (double) s.energySteps / Math.max(1, s.energySteps + s.noiseSteps));
         summary.put("nonfinite_steps", s.nonfinite);
+        summary.put("clipped_steps", energyOpt.clipped() + (noiseOpt == null ? 0 : noiseOpt.clipped()));
         return new Result(status, summary);
     }
 
