@@ -3,68 +3,135 @@
 # updates), on the six 2-D data sets, with the MLE-trained flows alone beside them and -H (the best possible
 # mean log-likelihood). Writes results/benchmarks/<timestamp>-quality.md. Usage:
 #   scripts/quality.sh [STEPS] [DATASETS...]     # defaults: 10000 steps, all six data sets; 2 runs at a time
+#   QUALITY_SEEDS="42 43 44" scripts/quality.sh  # seeds of the FCE and NCE runs on 8gaussians (others: 42)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-10000}"; shift || true
 datasets=("${@:-8gaussians spiral 2spirals checkerboard rings pinwheel}")
 read -r -a datasets <<< "${datasets[*]}"
-out="results/quality/$(date +%Y%m%d-%H%M%S)"
-report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-quality.md"
+seeds_8g="${QUALITY_SEEDS:-42 43 44}"
+stamp="$(date +%Y%m%d-%H%M%S)"
+out="results/quality/$stamp"
+report="results/benchmarks/$stamp-quality.md"
 mkdir -p "$out" results/benchmarks
 ./ncelab --version >/dev/null
 # run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
 snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
 export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
 
-common="training.max_steps=$steps logging.every=100 logging.eval_every=1000 output=$out"
+seeds() { if [ "$1" = 8gaussians ]; then echo "$seeds_8g"; else echo 42; fi; }
+eval_every=$((steps / 20))
+common="training.max_steps=$steps logging.every=100 logging.eval_every=$eval_every output=$out"
 run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
-jobs=()
 for d in "${datasets[@]}"; do
-  jobs+=("experiments/fce-maf-8gaussians.yaml name=fce-maf-$d dataset.type=$d $common")
-  jobs+=("experiments/fce-glow-8gaussians.yaml name=fce-glow-$d dataset.type=$d $common")
-  jobs+=("experiments/mle-maf-8gaussians.yaml name=mle-maf-$d dataset.type=$d $common")
-  jobs+=("experiments/mle-glow-8gaussians.yaml name=mle-glow-$d dataset.type=$d $common")
-done
-printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c 'run {}'
-# NCE with the fixed N(0, 4I) gets as many EBM updates as FCE-MAF made, at FCE's batch and data size.
+  for s in $(seeds "$d"); do
+    echo "experiments/fce-maf-8gaussians.yaml name=fce-maf-$d-s$s seed=$s dataset.type=$d $common"
+    echo "experiments/fce-glow-8gaussians.yaml name=fce-glow-$d-s$s seed=$s dataset.type=$d $common"
+  done
+  echo "experiments/mle-maf-8gaussians.yaml name=mle-maf-$d-s42 dataset.type=$d $common"
+  echo "experiments/mle-glow-8gaussians.yaml name=mle-glow-$d-s42 dataset.type=$d $common"
+done | xargs -P 2 -I{} bash -c 'run {}'
+# NCE with the fixed N(0, 4I), at FCE's batch and data size, for as many EBM updates as the FCE run of the same
+# seed that made more; the report compares each FCE run with NCE at that FCE run's own number of updates.
+updates() { /usr/bin/python3 -c "import json,glob; print(json.load(open(glob.glob('$out/$1/*/summary.json')[0]))['energy_steps'])" 2>/dev/null || echo 0; }
 for d in "${datasets[@]}"; do
-  n=$(/usr/bin/python3 -c "import json,glob; print(json.load(open(glob.glob('$out/fce-maf-$d/*/summary.json')[0]))['energy_steps'])")
-  echo "experiments/nce-8gaussians.yaml name=nce-$d dataset.type=$d dataset.samples=500000 training.batch=1000 training.epochs=100 logging.every=100 logging.eval_every=1000 output=$out training.max_steps=$n"
+  for s in $(seeds "$d"); do
+    a=$(updates "fce-maf-$d-s$s"); b=$(updates "fce-glow-$d-s$s"); n=$(( a > b ? a : b ))
+    [ "$n" -gt 0 ] && echo "experiments/nce-8gaussians.yaml name=nce-$d-s$s seed=$s dataset.type=$d dataset.samples=500000 training.batch=1000 training.epochs=100 logging.every=100 logging.eval_every=250 output=$out training.max_steps=$n"
+  done
 done | xargs -P 2 -I{} bash -c 'run {}'
 
-/usr/bin/python3 - "$out" "$steps" "$report" <<'PY'
-import glob, json, sys, subprocess
-out, steps, report = sys.argv[1], sys.argv[2], sys.argv[3]
-methods = [("nce", "NCE, fixed N(0,4I)"), ("fce-maf", "FCE-MAF"), ("fce-glow", "FCE-Glow"),
-           ("mle-maf", "MAF by MLE"), ("mle-glow", "Glow by MLE")]
-only = sys.argv[4:]  # method keys to report (default: all)
+/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" <<'PY'
+import csv, glob, json, statistics, subprocess, sys
+out, steps, report, seeds_8g = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+data = ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]
+
+def load(name):
+    f = glob.glob(f"{out}/{name}/*/summary.json")
+    if not f:
+        return None
+    rows = list(csv.DictReader(open(f[0].replace("summary.json", "metrics.csv"))))
+    return json.load(open(f[0])), rows
+
+def window(rows, key, lo, hi, step="step"):
+    """The median of a metric over the evaluations with lo <= step <= hi."""
+    v = [float(r[key]) for r in rows if r.get(key) not in (None, "") and lo <= int(r[step]) <= hi]
+    return statistics.median(v) if v else None
+
 def fmt(v):
-    return "-" if v is None else ("%.3f" % v if isinstance(v, float) else str(v))
-rows = []
-for d in ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]:
-    for key, label in methods:
-        f = glob.glob(f"{out}/{key}-{d}/*/summary.json")
-        if not f:
+    return "-" if v is None else "%.3f" % v
+
+def med(vs):
+    vs = [v for v in vs if v is not None]
+    return statistics.median(vs) if vs else None
+
+table, verdicts = [], []
+for d in data:
+    seeds = seeds_8g.split() if d == "8gaussians" else ["42"]
+    if not glob.glob(f"{out}/*-{d}-s*"):
+        continue
+    res = {}
+    for key in ["fce-maf", "fce-glow"]:
+        for s in seeds:
+            run, nce = load(f"{key}-{d}-s{s}"), load(f"nce-{d}-s{s}")
+            if not run:
+                continue
+            summ, rows = run
+            n = summ["energy_steps"]
+            r = {"n": n, "status": summ["status"], "acc": window(rows, "accuracy", int(0.8 * steps), steps),
+                 "flow": window(rows, "flow_test_loglik", int(0.8 * steps), steps)}
+            for m in ["mse_logp", "test_loglik"]:
+                r[m] = window(rows, m, int(0.8 * steps), steps)
+                # NCE over the same stretch of its own EBM updates: the last fifth up to n
+                r["nce_" + m] = window(nce[1], m, int(0.8 * n), n) if nce else None
+            res.setdefault(key, []).append(r)
+    for key, label in [("fce-maf", "FCE-MAF"), ("fce-glow", "FCE-Glow")]:
+        if key not in res:
             continue
-        s = json.load(open(f[0]))
-        mle = key.startswith("mle")
-        rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            d, label, fmt(s.get("energy_steps") if not mle else 0), fmt(None if mle else s.get("mse_logp")),
-            fmt(None if mle else s.get("test_loglik")), fmt(s.get("flow_test_loglik")),
-            fmt(None if mle else s.get("log_z")), fmt(None if mle else s.get("log_z_quadrature")),
-            fmt(None if mle else s.get("accuracy")), fmt(s.get("best_loglik"))))
+        rs = res[key]
+        for kind, pre in [("NCE, fixed N(0,4I), same EBM updates", "nce_"), (label, "")]:
+            mse = [r[pre + "mse_logp"] for r in rs]
+            ll = [r[pre + "test_loglik"] for r in rs]
+            table.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                d, kind, "/".join(str(r["n"]) for r in rs), fmt(med(mse)),
+                " ".join(fmt(v) for v in mse) if len(rs) > 1 else "", fmt(med(ll)),
+                "-" if pre else fmt(med([r["flow"] for r in rs])), "-" if pre else fmt(med([r["acc"] for r in rs])),
+                "" if pre else ", ".join(sorted({r["status"] for r in rs}))))
+        m_f, m_n = med([r["mse_logp"] for r in rs]), med([r["nce_mse_logp"] for r in rs])
+        l_f, l_n = med([r["test_loglik"] for r in rs]), med([r["nce_test_loglik"] for r in rs])
+        verdicts.append("| %s | %s | %s | %s |" % (d, label,
+            "-" if m_f is None or m_n is None else ("FCE" if m_f < m_n else "NCE"),
+            "-" if l_f is None or l_n is None else ("FCE" if l_f > l_n else "NCE")))
+    for key, label in [("mle-maf", "MAF alone, by MLE"), ("mle-glow", "Glow alone, by MLE")]:
+        run = load(f"{key}-{d}-s42")
+        if run:
+            table.append("| %s | %s | 0 | - | | - | %s | - | %s |" % (
+                d, label, fmt(window(run[1], "flow_test_loglik", int(0.8 * steps), steps)), run[0]["status"]))
+    best = None
+    for f in glob.glob(f"{out}/*-{d}-s42/*/summary.json"):
+        best = json.load(open(f)).get("best_loglik", best)
+    table.append("| %s | best possible (-H, reference.md §1.8) | | | | %s | %s | | |" % (d, fmt(best), fmt(best)))
+
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:
-    w.write(f"# Quality: NCE vs FCE-MAF vs FCE-Glow, and the flows alone by MLE\n\n")
-    w.write(f"Command: `scripts/quality.sh {steps}` (commit {commit}); run directories under `{out}/`.\n\n")
-    w.write(f"FCE: the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6, seed 42) for "
-            f"{steps} steps. NCE: the reference EBM against N(0, 4I), batch 1000, for as many EBM updates as FCE-MAF "
-            f"made. MLE: the flow alone, {steps} steps. All metrics on fresh held-out samples; mse_logp where the "
-            f"true density is known; test_loglik normalised by quadrature on [-4,4]^2; best = -H (reference.md §1.8).\n\n")
-    w.write("| data | method | EBM updates | mse_logp | test_loglik | flow_test_loglik | log_z (learned) | log_z (quadrature) | accuracy | best |\n")
-    w.write("|---|---|---|---|---|---|---|---|---|---|\n")
-    w.write("\n".join(rows) + "\n")
+    w.write("# Quality: NCE vs FCE-MAF vs FCE-Glow, and the flows alone by MLE\n\n")
+    w.write(f"Command: `QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}` (commit {commit}); run "
+            f"directories under `{out}/`.\n\n")
+    w.write(f"FCE: the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6) for {steps} "
+            f"steps, seeds {seeds_8g} on 8gaussians and 42 elsewhere. NCE: the reference EBM against N(0, 4I), "
+            f"batch 1000, same seeds, compared with each FCE run at that run's number of EBM updates. MLE: the "
+            f"flow alone, {steps} steps. Every figure is the median of the held-out evaluations over the last "
+            f"fifth of training (FCE and MLE: steps {int(0.8 * steps)}-{steps}; NCE: EBM updates 0.8n-n), then "
+            f"the median over seeds (per-seed values beside it): single evaluations swing (the reference "
+            f"README's MAF band is 0.01-0.17). mse_logp where the true density is known; test_loglik normalised "
+            f"by quadrature on [-4,4]^2; accuracy is FCE's classifier accuracy.\n\n")
+    w.write("| data | method | EBM updates | mse_logp | per seed | test_loglik | flow_test_loglik | accuracy | status |\n")
+    w.write("|---|---|---|---|---|---|---|---|---|\n")
+    w.write("\n".join(table) + "\n\n")
+    w.write("Which is better at the same number of EBM updates (median over seeds):\n\n")
+    w.write("| data | FCE | lower mse_logp | higher test_loglik |\n|---|---|---|---|\n")
+    w.write("\n".join(verdicts) + "\n")
 print(open(report).read())
 PY
 echo "written: $report" >&2
