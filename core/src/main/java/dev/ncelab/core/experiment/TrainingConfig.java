@@ -17,8 +17,8 @@ public record TrainingConfig(
         @Param(doc = "steps between checkpoints (0: at the end of each epoch)", value = "0") int checkpointEvery,
         @Param(doc = "consecutive non-finite steps (skipped) before the run is stopped as diverged", value = "20")
                 int maxNonfinite,
-        @Param(doc = "scale a gradient whose global L2 norm is larger down to this (null: never; the reference)",
-                value = "10.0") Double maxGradNorm) {
+        @Param(doc = "scale a gradient whose global L2 norm exceeds this many times the learner's running mean "
+                + "norm down to that bound (null: never, as the reference)", value = "10.0") Double clipFactor) {
 
     public TrainingConfig {
         Checks.positive("epochs", epochs);
@@ -34,8 +34,8 @@ public record TrainingConfig(
         Checks.inRange("threads", threads, 1, 64);
         Checks.nonNegative("checkpoint_every", checkpointEvery);
         Checks.positive("max_nonfinite", maxNonfinite);
-        if (maxGradNorm != null) {
-            Checks.positive("max_grad_norm", maxGradNorm);
+        if (clipFactor != null) {
+            Checks.that(clipFactor > 1, "clip_factor", "expected a number above 1 (or null), found " + clipFactor);
         }
     }
 

@@ -118,9 +118,9 @@ public final class TrainingLoop {
         int k = exp.objective().noisePerDataPoint();
 
         Adam energyOpt = new Adam(energy.parameters(), t.lr().energy(), t.betas().get(0), t.betas().get(1),
-                t.maxGradNorm());
+                t.clipFactor());
         Adam noiseOpt = noise.trainable()
-                ? new Adam(noise.parameters(), t.lr().noise(), t.betas().get(0), t.betas().get(1), t.maxGradNorm())
+                ? new Adam(noise.parameters(), t.lr().noise(), t.betas().get(0), t.betas().get(1), t.clipFactor())
                 : null;
 
         Checkpoint.LoopState s = new Checkpoint.LoopState();
