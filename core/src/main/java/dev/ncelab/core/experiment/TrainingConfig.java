@@ -16,9 +16,7 @@ public record TrainingConfig(
         @Param(doc = "intra-op threads of the engine (inter-op is always 1)", value = "1") int threads,
         @Param(doc = "steps between checkpoints (0: at the end of each epoch)", value = "0") int checkpointEvery,
         @Param(doc = "consecutive non-finite steps (skipped) before the run is stopped as diverged", value = "20")
-                int maxNonfinite,
-        @Param(doc = "scale a gradient whose global L2 norm exceeds this many times the learner's running mean "
-                + "norm down to that bound (null: never, as the reference)", value = "10.0") Double clipFactor) {
+                int maxNonfinite) {
 
     public TrainingConfig {
         Checks.positive("epochs", epochs);
@@ -34,9 +32,6 @@ public record TrainingConfig(
         Checks.inRange("threads", threads, 1, 64);
         Checks.nonNegative("checkpoint_every", checkpointEvery);
         Checks.positive("max_nonfinite", maxNonfinite);
-        if (clipFactor != null) {
-            Checks.that(clipFactor > 1, "clip_factor", "expected a number above 1 (or null), found " + clipFactor);
-        }
     }
 
     /** The {@code training.lr:} section. */

@@ -24,7 +24,7 @@ import java.util.Random;
  */
 final class Checkpoint {
     private static final int MAGIC = 0x4E43454C; // "NCEL"
-    private static final int VERSION = 2; // 2: Adam keeps its clip count
+    private static final int VERSION = 1;
 
     private Checkpoint() {}
 

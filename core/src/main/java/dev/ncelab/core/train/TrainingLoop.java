@@ -117,11 +117,9 @@ public final class TrainingLoop {
         int logEvery = cfg.logging().every();
         int k = exp.objective().noisePerDataPoint();
 
-        Adam energyOpt = new Adam(energy.parameters(), t.lr().energy(), t.betas().get(0), t.betas().get(1),
-                t.clipFactor());
+        Adam energyOpt = new Adam(energy.parameters(), t.lr().energy(), t.betas().get(0), t.betas().get(1));
         Adam noiseOpt = noise.trainable()
-                ? new Adam(noise.parameters(), t.lr().noise(), t.betas().get(0), t.betas().get(1), t.clipFactor())
-                : null;
+                ? new Adam(noise.parameters(), t.lr().noise(), t.betas().get(0), t.betas().get(1)) : null;
 
         Checkpoint.LoopState s = new Checkpoint.LoopState();
         s.next = exp.schedule().first();
@@ -300,7 +298,6 @@ public final class TrainingLoop {
         summary.put("noise_steps", s.noiseSteps);
         summary.put("energy_fraction", (double) s.energySteps / Math.max(1, s.energySteps + s.noiseSteps));
         summary.put("nonfinite_steps", s.nonfinite);
-        summary.put("clipped_steps", energyOpt.clipped() + (noiseOpt == null ? 0 : noiseOpt.clipped()));
         return new Result(status, summary);
     }
 

@@ -3,6 +3,7 @@ package dev.ncelab.examples.gmm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
@@ -67,7 +68,7 @@ final class GmmNoise implements NoiseModel {
     public NDArray logProb(NDArray x) {
         NDArray diff = x.expandDims(1).sub(means);                              // (B, K, D)
         NDArray z = diff.transpose(1, 0, 2).batchMatMul(inverseCholT);          // (K, B, D): L_k^-1 (x - mu_k)
-        NDArray t = z.square().sum(new int[] {2}).transpose().mul(-0.5f).add(logConst); // (B, K)
+        NDArray t = Scalars.mul(z.square().sum(new int[] {2}).transpose(), -0.5f).add(logConst); // (B, K)
         NDArray max = t.max(new int[] {1}, true).stopGradient();                // (B, 1)
         return t.sub(max).exp().sum(new int[] {1}).log().add(max.squeeze(1));
     }

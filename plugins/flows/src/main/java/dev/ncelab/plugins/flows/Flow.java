@@ -3,6 +3,7 @@ package dev.ncelab.plugins.flows;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
@@ -70,7 +71,7 @@ abstract class Flow implements NoiseModel {
 
     /** log N(z; 0, I) per row. */
     final NDArray baseLogProb(NDArray z) {
-        return z.square().sum(new int[] {1}).mul(-0.5f).sub((float) (0.5 * dim * LOG_2PI));
+        return Scalars.mul(z.square().sum(new int[] {1}), -0.5f).sub((float) (0.5 * dim * LOG_2PI));
     }
 
     static NDArray linear(NDArray x, NDArray weight, NDArray bias) {

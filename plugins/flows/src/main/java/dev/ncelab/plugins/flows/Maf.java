@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.model.ParameterSet;
 import java.util.Random;
 
@@ -135,7 +136,7 @@ final class Maf extends Flow {
         }
         NDList ma = h.split(new long[] {dim}, 1);
         if (maxLogScale > 0) {
-            ma = new NDList(ma.get(0), ma.get(1).div(maxLogScale).tanh().mul(maxLogScale));
+            ma = new NDList(ma.get(0), Scalars.mul(Scalars.div(ma.get(1), maxLogScale).tanh(), maxLogScale));
         }
         return ma;
     }

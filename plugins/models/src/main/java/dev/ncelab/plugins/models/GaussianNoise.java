@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ncelab.core.math.Cholesky;
+import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
@@ -49,7 +50,7 @@ final class GaussianNoise implements NoiseModel {
     @Override
     public NDArray logProb(NDArray x) {
         NDArray z = x.sub(meanArray).matMul(inverseCholT);
-        return z.square().sum(new int[] {1}).mul(-0.5f).add((float) logNorm);
+        return Scalars.mul(z.square().sum(new int[] {1}), -0.5f).add((float) logNorm);
     }
 
     @Override
@@ -60,7 +61,7 @@ final class GaussianNoise implements NoiseModel {
         }
         NDArray za = manager.create(z, new Shape(n, d));
         NDArray x = za.matMul(cholT).add(meanArray);
-        NDArray logq = za.square().sum(new int[] {1}).mul(-0.5f).add((float) logNorm);
+        NDArray logq = Scalars.mul(za.square().sum(new int[] {1}), -0.5f).add((float) logNorm);
         return new NoiseSample(x, logq);
     }
 

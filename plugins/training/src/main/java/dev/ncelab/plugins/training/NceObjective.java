@@ -1,6 +1,7 @@
 package dev.ncelab.plugins.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.objective.Objective;
 import dev.ncelab.core.objective.Terms;
 
@@ -33,11 +34,11 @@ final class NceObjective implements Objective {
         NDArray dNoise = logpNoise.sub(logqNoise).sub(logNu);
         long b = logpData.getShape().get(0);
         NDArray dataTerm = logSigmoid(dData).mean();
-        NDArray noiseTerm = logSigmoid(dNoise.neg()).sum().div((float) b);
+        NDArray noiseTerm = Scalars.div(logSigmoid(dNoise.neg()).sum(), b);
         NDArray value = dataTerm.add(noiseTerm);
         NDArray accData = dData.gte(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean();
         NDArray accNoise = dNoise.lt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean();
-        NDArray accuracy = accData.add(accNoise).mul(0.5f);
+        NDArray accuracy = Scalars.mul(accData.add(accNoise), 0.5f);
         return new Terms(value, accuracy);
     }
 

@@ -1,0 +1,60 @@
+package dev.ncelab.core.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scalar of a multiplication must outlive a garbage collection between the forward and the backward pass.
+ * Each round builds y = sum(x * 3) (or x / 0.5), collects garbage, refills freed native memory with NaN, then
+ * differentiates: the gradient must be exactly 3 (or 2) everywhere. DJL's own {@code mul(Number)} fails this.
+ */
+class ScalarsTest {
+    private static final float[] ONES = {1, 1, 1, 1};
+
+    private static void gradientSurvivesCollection(BiFunction<NDArray, Float, NDArray> op, float s, float expected) {
+        float[] want = {expected, expected, expected, expected};
+        for (int round = 0; round < 30; round++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray x = m.create(ONES);
+                x.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray y = op.apply(x, s).sum();
+                    System.gc();
+                    churn();
+                    gc.backward(y);
+                }
+                assertArrayEquals(want, x.getGradient().toFloatArray(), "round " + round);
+            }
+        }
+    }
+
+    /** Allocates small native buffers full of NaN, which reuse memory the collector has just freed. */
+    private static void churn() {
+        List<ByteBuffer> keep = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            ByteBuffer b = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+            b.putFloat(0, Float.NaN);
+            keep.add(b);
+        }
+    }
+
+    @Test
+    void aMultiplicationsScalarLivesUntilTheBackwardPass() {
+        gradientSurvivesCollection(Scalars::mul, 3f, 3f);
+    }
+
+    @Test
+    void aDivisionsScalarLivesUntilTheBackwardPass() {
+        gradientSurvivesCollection(Scalars::div, 0.5f, 2f);
+    }
+}
