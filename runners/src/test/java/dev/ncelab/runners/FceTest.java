@@ -90,11 +90,11 @@ class FceTest {
 
     /**
      * FCE-MAF on 8gaussians (batch 500, 1,500 steps) against NCE with the fixed N(0, 4I) for as many EBM
-     * updates as FCE made, for seeds 42, 1 and 2. FCE's alternation amplifies last-bit differences and long FCE
-     * runs are not bit-identical across processes (see README), so the bars are on the median of the three
-     * seeds: FCE below NCE at equal EBM updates (it was, for every seed of every launch we measured), and FCE
-     * below 0.5. Measured three-seed medians of FCE over three launches: 0.19, 0.22 and 0.35 (NCE: 0.27-0.63
-     * per seed); one run in about six of the 2,000-step variant collapsed (mse_logp 9.4, the flow never trained).
+     * updates as FCE made, for seeds 42, 1 and 2; the bars are on the median of the three seeds: FCE below NCE
+     * at equal EBM updates, and FCE below 0.3. Measured (the same in every launch since the scalar fix,
+     * core.math.Scalars): FCE 0.207, 0.160, 0.194 against NCE 0.536, 0.326, 0.404. Before that fix, garbage
+     * gradients made launches differ (FCE medians 0.19-0.35), which is why the bar keeps a margin: FCE's
+     * alternation amplifies last-bit differences, so another CPU's BLAS kernels give another trajectory.
      */
     @Test
     void shortFceMafRunsReachTheBarAndBeatNceAtEqualEbmUpdates(@TempDir Path dir) throws Exception {
@@ -130,7 +130,7 @@ class FceTest {
         }
         java.util.Arrays.sort(fceMse);
         java.util.Arrays.sort(nceMse);
-        assertTrue(fceMse[1] < 0.5, "median FCE mse_logp " + fceMse[1]);
+        assertTrue(fceMse[1] < 0.3, "median FCE mse_logp " + fceMse[1]);
         assertTrue(fceMse[1] < nceMse[1], "median FCE " + fceMse[1] + " did not beat median NCE " + nceMse[1]);
     }
 }
