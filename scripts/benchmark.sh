@@ -27,7 +27,7 @@ if [ "$what" = speed ] && ! have_torch; then
   fi
 fi
 
-field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d.get('$1','-'))"; }
+field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); v=d.get('$1','-'); print(round(v, 3) if isinstance(v, float) else v)"; }
 bench() { ./ncelab bench "$@" 2>/dev/null | tail -1; }
 torch() { GOMP_SPINCOUNT=1000 /usr/bin/python3 "$ref" "$@" 2>/dev/null | tail -1; }
 ratio() { /usr/bin/python3 -c "a,b='$1','$2'; print('%.2f' % (float(a)/float(b)) if a not in ('-','') and b not in ('-','') else '-')"; }
@@ -96,14 +96,27 @@ rss)
   } >> "$report"
   ;;
 rss-fce)
+  out="$(mktemp -d)"
   j=$(bench experiments/fce-maf-8gaussians.yaml training.max_steps=50000 logging.every=1000 logging.eval_every=5000 \
-      logging.plots=false --rss-every 5000)
+      logging.plots=false --rss-every 5000 output="$out")
   {
   echo "FCE-MAF on 8gaussians, 50,000 steps (the full reference run), evaluation every 5,000 steps."
   echo
   echo "RSS in MB every 5,000 steps: $(echo "$j" | field rss_mb)"
   echo
   echo "Median step $(echo "$j" | field ms_median) ms; final mse_logp $(echo "$j" | field mse_logp)."
+  echo
+  echo "The run's held-out evaluations (metrics.csv), to see whether the alternation holds over the full run:"
+  echo
+  /usr/bin/python3 - "$(ls "$out"/*/*/metrics.csv)" <<'PY'
+import csv, sys
+cols = ["step", "trained", "accuracy", "energy_fraction", "mse_logp", "test_loglik", "flow_test_loglik"]
+print("| " + " | ".join(cols) + " |")
+print("|" + "---|" * len(cols))
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["mse_logp"]:
+        print("| " + " | ".join(r[c] for c in cols) + " |")
+PY
   } >> "$report"
   ;;
 sweep)
