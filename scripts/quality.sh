@@ -42,10 +42,10 @@ for d in "${datasets[@]}"; do
   done
 done | xargs -P 2 -I{} bash -c 'run {}'
 
-/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" <<'PY'
+/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" <<'PY'
 import csv, glob, json, statistics, subprocess, sys
-out, steps, report, seeds_8g = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-data = ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]
+out, steps, report, seeds_8g, data = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split()
+all_six = data == ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]
 
 def load(name):
     f = glob.glob(f"{out}/{name}/*/summary.json")
@@ -109,14 +109,14 @@ for d in data:
             table.append("| %s | %s | 0 | - | | - | %s | - | %s |" % (
                 d, label, fmt(window(run[1], "flow_test_loglik", int(0.8 * steps), steps)), run[0]["status"]))
     best = None
-    for f in glob.glob(f"{out}/*-{d}-s42/*/summary.json"):
+    for f in glob.glob(f"{out}/*-{d}-s*/*/summary.json"):
         best = json.load(open(f)).get("best_loglik", best)
     table.append("| %s | best possible (-H, reference.md §1.8) | | | | %s | %s | | |" % (d, fmt(best), fmt(best)))
 
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:
     w.write("# Quality: NCE vs FCE-MAF vs FCE-Glow, and the flows alone by MLE\n\n")
-    w.write(f"Command: `QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}` (commit {commit}); run "
+    w.write(f"Command: `QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}{'' if all_six else ' ' + ' '.join(data)}` (commit {commit}); run "
             f"directories under `{out}/`.\n\n")
     w.write(f"FCE: the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6) for {steps} "
             f"steps, seeds {seeds_8g} on 8gaussians and 42 elsewhere. NCE: the reference EBM against N(0, 4I), "
