@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -106,24 +105,19 @@ final class RunCommand implements Callable<Integer> {
         }
         AtomicBoolean stop = new AtomicBoolean();
         installSignals(stop);
-        AtomicReference<RunLogFile> logFile = new AtomicReference<>();
         TrainingLoop.Progress progress = quiet ? new Quiet() : new ConsoleProgress(cfg.name());
         List<String> command = new ArrayList<>();
         command.add("run");
         command.add(experiment.toString());
         command.addAll(overrides);
-        Run.Options options = new Run.Options(overrides, group, command, progress, stop, dir -> {
-            logFile.set(new RunLogFile(dir.log()));
-            System.out.println("run directory: " + dir.path());
-        });
         TrainingLoop.Result result;
-        try {
+        try (RunLogFile logFile = new RunLogFile()) {
+            Run.Options options = new Run.Options(overrides, group, command, progress, stop, dir -> {
+                logFile.open(dir.log());
+                System.out.println("run directory: " + dir.path());
+            });
             result = resume != null ? Run.resume(cfg, registry, new RunDirectory(resume), options)
                     : Run.start(cfg, registry, options, runDir);
-        } finally {
-            if (logFile.get() != null) {
-                logFile.get().close();
-            }
         }
         print(result.summary());
         return result.status().exitCode();

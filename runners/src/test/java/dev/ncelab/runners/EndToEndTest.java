@@ -36,6 +36,35 @@ class EndToEndTest {
         return f;
     }
 
+    /** What is logged while the experiment is built (here the csv plugin's warning) reaches run.log too. */
+    @Test
+    void warningsFromBuildingTheExperimentReachRunLog(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder("x;y\n");
+        for (int i = 0; i < 200; i++) {
+            sb.append(1 + 0.01 * (i % 9)).append(';').append(i % 13).append('\n');
+        }
+        sb.append("10005;4\n");
+        Path csv = dir.resolve("table.csv");
+        Files.writeString(csv, sb.toString());
+        Path exp = experiment(dir, """
+                name: log
+                seed: 1
+                dataset:  {type: csv, path: %s}
+                energy:   {type: mlp}
+                noise:    {type: gaussian}
+                objective: {type: nce}
+                schedule: {type: nce}
+                training: {epochs: 1, batch: 50, max_steps: 5}
+                logging:  {plots: false}
+                """.formatted(csv));
+        Cli.Result r = Cli.run("run", exp.toString(), "output=" + dir.resolve("out"), "--quiet");
+        assertEquals(0, r.code(), r.err() + r.out());
+        String log = Files.readString(runDir(dir.resolve("out")).resolve("run.log"));
+        int warning = log.indexOf("1 suspicious cells in 1 rows");
+        assertTrue(warning >= 0, log);
+        assertTrue(warning < log.indexOf("run directory"), log);
+    }
+
     /**
      * NCE on 8gaussians, batch 100, 3,000 steps with seed 42. Measured (see README): held-out mse_logp 0.17, learned
      * log Z within 0.05 of the quadrature. Bars: mse_logp below 0.35 and |log_z - log_z_quadrature| below 0.3.
