@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** The plugin contracts, over every dataset and noise plugin registered on the class path. */
+/** The plugin contracts, over every dataset, noise and energy plugin registered on the class path. */
 class PluginContractTest {
     static final PluginRegistry REGISTRY = Plugins.registry(PluginContractTest.class.getClassLoader());
 
@@ -44,6 +44,13 @@ class PluginContractTest {
                     Contracts.noise(e.getKey(), e.getValue(), Contracts.bind(e.getValue(),
                             e.getKey().equals("gaussian") ? "fit: data\n" : ""), data, 0.02);
                 })));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyEnergyModelMeetsTheContract() {
+        return REGISTRY.of(PluginKind.ENERGY).entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () ->
+                Contracts.energy(e.getKey(), e.getValue(), Contracts.bind(e.getValue(), ""),
+                        TestData.gaussian(500, 3, 11))));
     }
 
     /** Test data locations. */

@@ -5,19 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.ncelab.core.config.ConfigBinder;
 import dev.ncelab.core.config.ConfigDocument;
 import dev.ncelab.core.data.Dataset;
 import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.eval.Evaluator;
+import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
+import dev.ncelab.core.model.ParameterSet;
 import dev.ncelab.core.plugin.Plugin;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The contract every plugin of a kind must meet. Test classes loop these over every registered plugin, so a
@@ -87,12 +97,68 @@ public final class Contracts {
                 NDArray again = q.sample(step, 2000, new Random(5)).x();
                 assertArrayEquals(s.x().toFloatArray(), again.toFloatArray(), name + ": same stream, other samples");
             }
+            inputGradientSurvivesCollection(name, m, data, q::logProb, q.parameters());
             if (data.cols() == 2) {
                 Evaluator.Grid grid = new Evaluator.Grid(new dev.ncelab.core.data.Box(-12, 12, -12, 12), 600);
                 double[] logq = Evaluator.apply(m, grid.points(), q::logProb, q.parameters());
                 double integral = Math.exp(grid.logIntegral(logq));
                 assertEquals(1.0, integral, integralTolerance, name + ": density integrates to " + integral);
             }
+        }
+    }
+
+    /** An energy model's input gradient survives a garbage collection (see {@link #inputGradientSurvivesCollection}). */
+    public static void energy(String name, Plugin<?, ?> plugin, Record cfg, Matrix data) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            EnergyModel f = (EnergyModel) plugin.createUnchecked(cfg, new TestContext(3, data, m));
+            inputGradientSurvivesCollection(name, m, data, f::logDensity, f.parameters());
+        }
+    }
+
+    /**
+     * The gradient of sum(f(x)) with respect to x is the same, bit for bit, whether or not the garbage collector
+     * runs between the forward and the backward pass. It is not when f multiplies or divides by a Java number
+     * with DJL's own {@code mul(Number)}/{@code div(Number)}, whose scalar can be freed before the backward pass
+     * reads it (use {@code core.math.Scalars}).
+     */
+    public static void inputGradientSurvivesCollection(String name, NDManager m, Matrix data,
+            Function<NDArray, NDArray> f, ParameterSet params) {
+        int rows = Math.min(200, data.rows());
+        float[] x0 = Arrays.copyOf(data.data(), rows * data.cols());
+        float[] reference = null;
+        for (int round = 0; round < 10; round++) {
+            try (NDManager step = m.newSubManager()) {
+                params.attach(step);
+                params.setLearning(false);
+                NDArray x = step.create(x0, new Shape(rows, data.cols()));
+                x.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray y = f.apply(x).sum();
+                    if (round > 0) {
+                        collectAndPoison();
+                    }
+                    gc.backward(y);
+                }
+                float[] g = x.getGradient().toFloatArray();
+                if (reference == null) {
+                    reference = g;
+                } else {
+                    assertArrayEquals(reference, g, name + ": the input gradient changed after a garbage collection"
+                            + " between forward and backward (round " + round + "); multiply by numbers with"
+                            + " core.math.Scalars");
+                }
+            }
+        }
+    }
+
+    /** Runs the garbage collector, then refills small blocks of freed native memory with NaN. */
+    public static void collectAndPoison() {
+        System.gc();
+        List<ByteBuffer> keep = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            ByteBuffer b = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
+            b.putFloat(0, Float.NaN);
+            keep.add(b);
         }
     }
 }

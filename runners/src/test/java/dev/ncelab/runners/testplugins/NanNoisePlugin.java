@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ncelab.core.config.Param;
+import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
@@ -45,9 +46,10 @@ public final class NanNoisePlugin implements NoisePlugin<NanNoisePlugin.Config> 
 
             @Override
             public NDArray logProb(NDArray x) {
-                NDArray lq = x.square().sum(new int[] {1}).mul(-0.125f).add((float) (-0.5 * d * Math.log(8 * Math.PI)));
+                NDArray lq = Scalars.mul(x.square().sum(new int[] {1}), -0.125f)
+                        .add((float) (-0.5 * d * Math.log(8 * Math.PI)));
                 calls++;
-                return config.nanAfter() >= 0 && calls > config.nanAfter() ? lq.mul(Float.NaN) : lq;
+                return config.nanAfter() >= 0 && calls > config.nanAfter() ? Scalars.mul(lq, Float.NaN) : lq;
             }
 
             @Override
@@ -57,7 +59,7 @@ public final class NanNoisePlugin implements NoisePlugin<NanNoisePlugin.Config> 
                     z[i] = (float) (2 * random.nextGaussian());
                 }
                 NDArray x = manager.create(z, new Shape(n, d));
-                return new NoiseSample(x, x.square().sum(new int[] {1}).mul(-0.125f)
+                return new NoiseSample(x, Scalars.mul(x.square().sum(new int[] {1}), -0.125f)
                         .add((float) (-0.5 * d * Math.log(8 * Math.PI))));
             }
         };
