@@ -5,6 +5,7 @@
 #   scripts/benchmark.sh rss       # launch-to-first-step, and RSS over 20,000 NCE steps
 #   scripts/benchmark.sh rss-fce   # RSS at 5k and 50k steps of FCE-MAF (about 10 minutes)
 #   scripts/benchmark.sh sweep     # a 4-point sweep with 1 and with 2 workers: wall-clock ratio
+#   scripts/benchmark.sh glow-gap  # Glow EBM steps by batch size beside PyTorch: overhead or kernels?
 # Installs Debian's python3-torch and libopenblas0-pthread for the reference when they are missing (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$sn
 export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
 
 have_torch() { /usr/bin/python3 -c 'import torch' 2>/dev/null; }
-if [ "$what" = speed ] && ! have_torch; then
+if { [ "$what" = speed ] || [ "$what" = glow-gap ]; } && ! have_torch; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing python3-torch for the PyTorch reference..." >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread >&2
@@ -135,7 +136,23 @@ sweep)
   } >> "$report"
   j="(no JSON for this mode)"
   ;;
-*) echo "usage: scripts/benchmark.sh speed|rss|rss-fce|sweep" >&2; exit 2 ;;
+glow-gap)
+  {
+  echo "FCE-Glow on 8gaussians with only the EBM learning (threshold 1.0), 600 steps, 1 thread: median ms per"
+  echo "step by batch size. Per-call overhead shows at small batches, kernel time at large ones."
+  echo
+  echo "| batch | ncelab ms | PyTorch ms | ratio ncelab/PyTorch |"
+  echo "|---|---|---|---|"
+  } >> "$report"
+  for b in 10 100 1000; do
+    j=$(bench experiments/fce-glow-8gaussians.yaml schedule.threshold=1.0 training.batch=$b training.max_steps=600 \
+        dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false)
+    t=$(torch --mode fce --flow glow --threshold 1.0 --batch $b --steps 600 --samples 100000 --threads 1)
+    e=$(echo "$j" | field energy_ms_median); p=$(echo "$t" | field ms_ebm_step_median)
+    echo "| $b | $e | $p | $(ratio "$e" "$p") |" >> "$report"
+  done
+  ;;
+*) echo "usage: scripts/benchmark.sh speed|rss|rss-fce|sweep|glow-gap" >&2; exit 2 ;;
 esac
 { echo; echo "Raw JSON of the last ncelab line:"; echo; echo '```'; echo "$j"; echo '```'; } >> "$report"
 cat "$report"
