@@ -73,6 +73,11 @@ public final class ParameterSet {
         }
     }
 
+    /** Whether gradients are recorded (null before the first {@link #setLearning}). */
+    public Boolean learning() {
+        return learning;
+    }
+
     /** Lends every array to a step's manager until it closes. */
     public void attach(NDManager step) {
         arrays.values().forEach(a -> a.tempAttach(step));

@@ -100,6 +100,16 @@ final class Checkpoint {
         }
     }
 
+    /** Restores only the models' parameters (for using a trained run); optimiser states are read and dropped. */
+    static void loadModels(Path file, Experiment exp) {
+        var t = exp.config().training();
+        var energy = exp.energy().parameters();
+        var noise = exp.noise().parameters();
+        Adam energyOpt = new Adam(energy, t.lr().energy(), t.betas().get(0), t.betas().get(1));
+        Adam noiseOpt = noise.isEmpty() ? null : new Adam(noise, t.lr().noise(), t.betas().get(0), t.betas().get(1));
+        load(file, new LoopState(), energy, energyOpt, noise, noiseOpt);
+    }
+
     private static void writeRandom(DataOutputStream out, Random r) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream o = new ObjectOutputStream(bytes)) {
