@@ -6,7 +6,9 @@ import dev.ncelab.core.experiment.ExperimentConfig;
 import dev.ncelab.core.experiment.ExperimentLoader;
 import dev.ncelab.core.plugin.PluginRegistry;
 import dev.ncelab.core.train.Run;
-import dev.ncelab.core.train.TrainingLoop;
+import dev.ncelab.core.train.StepEvent;
+import dev.ncelab.core.train.Trainer;
+import dev.ncelab.core.train.listen.Progress;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -60,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         Timing timing = new Timing(rssEvery);
-        TrainingLoop.Result result = Run.start(cfg, registry, new Run.Options(all, null, List.of("bench"), timing,
+        Trainer.Result result = Run.start(cfg, registry, new Run.Options(all, null, List.of("bench"), timing,
                 new AtomicBoolean(), d -> { }));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("experiment", cfg.name());
@@ -74,11 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("first_step_s", timing.firstStepSeconds);
         out.put("rss_mb", timing.rss.subList(0, timing.rssCount));
         out.put("peak_rss_mb", timing.rss.subList(0, timing.rssCount).stream().mapToDouble(d -> d).max().orElse(0));
-        for (String k : List.of("value", "accuracy", "mse_logp", "log_z", "log_z_quadrature", "test_loglik")) {
-            if (result.summary().containsKey(k)) {
-                out.put(k, result.summary().get(k));
-            }
-        }
+        result.summary().forEach(out::putIfAbsent); // the objective's metrics and the truth metrics
         System.out.println(new ObjectMapper().writeValueAsString(out));
         return result.status().exitCode();
     }
@@ -101,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Times the gap between consecutive steps, by who trained, and samples the RSS. */
-    static final class Timing implements TrainingLoop.Progress {
+    static final class Timing implements Progress {
         final int rssEvery;
         double[] all = new double[1024];
         double[] energy = new double[1024];
@@ -124,7 +122,9 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         @Override
-        public void step(long step, double value, double accuracy, String trained) {
+        public void step(StepEvent e) {
+            long step = e.step();
+            String trained = e.learner();
             long now = System.nanoTime();
             double ms = (now - last) / 1e6;
             last = now;

@@ -1,13 +1,14 @@
 package dev.ncelab.runners;
 
-import dev.ncelab.core.train.TrainingLoop;
+import dev.ncelab.core.train.StepEvent;
+import dev.ncelab.core.train.listen.Progress;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A console progress bar with the live value (-V) and accuracy, updated at most twice a second. */
-final class ConsoleProgress implements TrainingLoop.Progress {
+/** A console progress bar with the objective's live metrics (e.g. nce_loss and accuracy), updated at most twice a second. */
+final class ConsoleProgress implements Progress {
     private final String name;
     private ProgressBar bar;
     private long lastUpdate;
@@ -24,14 +25,14 @@ final class ConsoleProgress implements TrainingLoop.Progress {
     }
 
     @Override
-    public void step(long step, double value, double accuracy, String trained) {
+    public void step(StepEvent e) {
         long now = System.nanoTime();
-        if (now - lastUpdate > 200_000_000L) {
+        if (now - lastUpdate > 200_000_000L && !e.metrics().isEmpty()) {
             lastUpdate = now;
-            bar.stepTo(step);
-            bar.setExtraMessage(Double.isNaN(accuracy)
-                    ? String.format(Locale.ROOT, " nll %.3f", value)
-                    : String.format(Locale.ROOT, " -V %.3f acc %.3f", value, accuracy));
+            bar.stepTo(e.step());
+            StringBuilder sb = new StringBuilder();
+            e.metrics().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.3f", k, v)));
+            bar.setExtraMessage(sb.toString());
         }
     }
 

@@ -7,7 +7,6 @@ import dev.ncelab.core.experiment.TrainingConfig;
 import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.plugin.PluginKind;
 import dev.ncelab.core.plugin.PluginRegistry;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +20,8 @@ final class DescribeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "dataset, energy, noise, objective, schedule, "
-            + "logger, training or logging")
+    @Parameters(index = "0", paramLabel = "KIND", description = "a plugin kind (dataset, energy, noise, sampler, "
+            + "objective, schedule, logger, or one a plugin jar adds), training or logging")
     String kind;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "the plugin's registered name")
@@ -35,14 +34,14 @@ final class DescribeCommand implements Callable<Integer> {
                     : LoggingConfig.class)));
             return 0;
         }
-        PluginKind k = PluginKind.byKey(kind);
-        List<String> kinds = Arrays.stream(PluginKind.values()).map(PluginKind::key).toList();
+        PluginRegistry registry = PluginLoader.registry(main.pluginDirs);
+        PluginKind k = registry.kind(kind);
+        List<String> kinds = registry.kinds().stream().map(PluginKind::key).toList();
         if (k == null) {
             System.err.println("error: unknown kind '" + kind + "'" + Names.didYouMean(kind, kinds)
                     + "; kinds: " + String.join(", ", kinds) + ", training, logging");
             return 2;
         }
-        PluginRegistry registry = PluginLoader.registry(main.pluginDirs);
         if (name == null) {
             System.err.println("error: name the " + kind + " plugin; registered: "
                     + String.join(", ", registry.of(k).keySet()));

@@ -17,8 +17,8 @@ final class PluginsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PluginRegistry registry = PluginLoader.registry(main.pluginDirs);
-        for (PluginKind kind : PluginKind.values()) {
-            System.out.println(kind.key() + ":");
+        for (PluginKind kind : registry.kinds()) {
+            System.out.println(kind.key() + ": " + kind.doc());
             for (Map.Entry<String, Plugin<?, ?>> e : registry.of(kind).entrySet()) {
                 System.out.printf("  %-14s %s%n", e.getKey(), e.getValue().doc());
             }

@@ -8,7 +8,8 @@ import dev.ncelab.core.plugin.PluginRegistry;
 import dev.ncelab.core.plugin.Plugins;
 import dev.ncelab.core.run.RunDirectory;
 import dev.ncelab.core.train.Run;
-import dev.ncelab.core.train.TrainingLoop;
+import dev.ncelab.core.train.Trainer;
+import dev.ncelab.core.train.listen.Progress;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,12 +106,12 @@ final class RunCommand implements Callable<Integer> {
         }
         AtomicBoolean stop = new AtomicBoolean();
         installSignals(stop);
-        TrainingLoop.Progress progress = quiet ? new Quiet() : new ConsoleProgress(cfg.name());
+        Progress progress = quiet ? Progress.QUIET : new ConsoleProgress(cfg.name());
         List<String> command = new ArrayList<>();
         command.add("run");
         command.add(experiment.toString());
         command.addAll(overrides);
-        TrainingLoop.Result result;
+        Trainer.Result result;
         try (RunLogFile logFile = new RunLogFile()) {
             Run.Options options = new Run.Options(overrides, group, command, progress, stop, dir -> {
                 logFile.open(dir.log());
@@ -150,14 +151,5 @@ final class RunCommand implements Callable<Integer> {
                 // the signal is not available on this platform
             }
         }
-    }
-
-    /** No progress output. */
-    static final class Quiet implements TrainingLoop.Progress {
-        @Override
-        public void start(long totalSteps, long firstStep) {}
-
-        @Override
-        public void step(long step, double value, double accuracy, String trained) {}
     }
 }

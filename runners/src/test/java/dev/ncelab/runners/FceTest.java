@@ -13,12 +13,11 @@ import dev.ncelab.core.plugin.PluginRegistry;
 import dev.ncelab.core.plugin.Plugins;
 import dev.ncelab.core.run.RunDirectory;
 import dev.ncelab.core.train.Experiment;
-import dev.ncelab.core.train.TrainingLoop;
+import dev.ncelab.core.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,12 +47,11 @@ class FceTest {
         Files.createDirectories(dir.resolve("checkpoints"));
         try (Experiment exp = Experiment.build(cfg, REGISTRY, null)) {
             var e0 = exp.energy().parameters().snapshot();
-            var n0 = exp.noise().parameters().snapshot();
-            var result = new TrainingLoop(exp, new RunDirectory(dir), List.of(), new RunCommand.Quiet(),
-                    new AtomicBoolean()).run(false);
+            var n0 = exp.noise().orElseThrow().parameters().snapshot();
+            var result = new Trainer(exp, new RunDirectory(dir), List.of()).run(false);
             assertEquals("finished", result.status().label());
             return Map.of("e0", e0, "n0", n0, "e1", exp.energy().parameters().snapshot(),
-                    "n1", exp.noise().parameters().snapshot());
+                    "n1", exp.noise().orElseThrow().parameters().snapshot());
         }
     }
 
@@ -82,7 +80,7 @@ class FceTest {
     void aFixedNoiseCannotBeTrainedByFce(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("e.yaml");
         Files.writeString(f, "dataset: {type: 8gaussians}\nenergy: {type: mlp}\nnoise: {type: gaussian}\n"
-                + "objective: {type: nce}\nschedule: {type: mle}\n");
+                + "objective: {type: nce}\nschedule: {type: fce}\n");
         Cli.Result r = Cli.run("run", f.toString(), "output=" + dir);
         assertEquals(2, r.code());
         assertTrue(r.err().contains("schedule.type") && r.err().contains("noise.type 'gaussian' is fixed"), r.err());

@@ -90,4 +90,19 @@ public record Matrix(float[] data, int rows, int cols) {
         }
         return new Matrix(d, n, cols);
     }
+
+    /** A uniformly random permutation of 0..n-1 (Fisher-Yates, from the end), from a seeded stream. */
+    public static int[] permutation(int n, java.util.Random r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
 }

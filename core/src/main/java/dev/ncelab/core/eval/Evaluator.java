@@ -10,7 +10,9 @@ import dev.ncelab.core.data.TrueDensity;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.ParameterSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -50,9 +52,24 @@ public final class Evaluator {
         return dataset.trueDensity();
     }
 
-    /** The metrics; {@code energyOnGrid}, when given, receives log p_EBM on the grid for plotting. */
-    public Map<String, Double> evaluate(NDManager parent, EnergyModel energy, NoiseModel noise,
-            double[][] energyOnGrid) {
+    /** The metric columns this evaluator produces for its data set and noise model. */
+    public List<String> columns(Optional<NoiseModel> noise) {
+        List<String> c = new ArrayList<>();
+        if (trueLogp != null) {
+            c.add("mse_logp");
+        }
+        if (grid != null) {
+            c.add("log_z_quadrature");
+            c.add("test_loglik");
+        }
+        if (noise.filter(NoiseModel::trainable).isPresent()) {
+            c.add("flow_test_loglik");
+        }
+        return c;
+    }
+
+    /** The metrics, with {@code log_z} (the learned c) first. */
+    public Map<String, Double> evaluate(NDManager parent, EnergyModel energy, Optional<NoiseModel> noise) {
         Map<String, Double> m = new LinkedHashMap<>();
         double c = energy.logZ();
         m.put("log_z", c);
@@ -70,13 +87,9 @@ public final class Evaluator {
             double logIntegral = grid.logIntegral(g);
             m.put("log_z_quadrature", c + logIntegral);
             m.put("test_loglik", mean(logp) - logIntegral);
-            if (energyOnGrid != null) {
-                energyOnGrid[0] = g;
-            }
         }
-        if (noise.trainable()) {
-            m.put("flow_test_loglik", mean(apply(parent, heldOut, noise::logProb, noise.parameters())));
-        }
+        noise.filter(NoiseModel::trainable).ifPresent(q ->
+                m.put("flow_test_loglik", mean(apply(parent, heldOut, q::logProb, q.parameters()))));
         return m;
     }
 

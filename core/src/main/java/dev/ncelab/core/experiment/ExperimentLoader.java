@@ -25,10 +25,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * Every error is collected and thrown once as a {@link ConfigException}.
  */
 public final class ExperimentLoader {
-    static final List<String> TOP_KEYS = List.of("name", "seed", "dataset", "energy", "noise", "objective",
-            "schedule", "training", "logging", "output", "plugins");
-    private static final List<PluginKind> SECTIONS = List.of(PluginKind.DATASET, PluginKind.ENERGY,
-            PluginKind.NOISE, PluginKind.OBJECTIVE, PluginKind.SCHEDULE);
+    /** The top-level keys besides the plugin sections, which the registry's kinds add. */
+    static final List<String> CORE_KEYS = List.of("name", "seed", "training", "logging", "output", "plugins");
 
     private final PluginRegistry registry;
 
@@ -79,11 +77,16 @@ public final class ExperimentLoader {
     public ExperimentConfig bind(ConfigDocument doc, String defaultName) {
         ConfigBinder binder = new ConfigBinder(doc);
         MappingNode root = doc.root();
+        List<PluginKind> sectionKinds = registry.kinds().stream().filter(k -> k.use() != PluginKind.Use.LOGGER)
+                .toList();
+        List<String> topKeys = new ArrayList<>(CORE_KEYS.subList(0, 2));
+        sectionKinds.forEach(k -> topKeys.add(k.key()));
+        topKeys.addAll(CORE_KEYS.subList(2, CORE_KEYS.size()));
         for (NodeTuple t : root.getValue()) {
             String key = ((ScalarNode) t.getKeyNode()).getValue();
-            if (!TOP_KEYS.contains(key)) {
-                binder.error(t.getKeyNode(), key, "unknown key" + Names.didYouMean(key, TOP_KEYS)
-                        + "; the top-level keys are: " + String.join(", ", TOP_KEYS));
+            if (!topKeys.contains(key)) {
+                binder.error(t.getKeyNode(), key, "unknown key" + Names.didYouMean(key, topKeys)
+                        + "; the top-level keys are: " + String.join(", ", topKeys));
             }
         }
         String name = (String) value(binder, root, "name", String.class, defaultName);
@@ -92,10 +95,16 @@ public final class ExperimentLoader {
                     "expected letters, digits, '.', '_' or '-' (it names a directory), found '" + name + "'");
         }
         Long seed = (Long) value(binder, root, "seed", long.class, 0L);
-        Map<PluginKind, PluginSpec> specs = new LinkedHashMap<>();
-        for (PluginKind kind : SECTIONS) {
+        Map<String, PluginSpec> specs = new LinkedHashMap<>();
+        for (PluginKind kind : sectionKinds) {
             Node section = ConfigDocument.get(root, kind.key()).orElse(null);
-            specs.put(kind, plugin(binder, kind, section, kind.key(), root));
+            if (section == null && kind.use() == PluginKind.Use.OPTIONAL && kind.defaultType() == null) {
+                continue;
+            }
+            PluginSpec spec = plugin(binder, kind, section, kind.key(), root);
+            if (spec != null) {
+                specs.put(kind.key(), spec);
+            }
         }
         TrainingConfig training = binder.bind(TrainingConfig.class,
                 ConfigDocument.get(root, "training").orElse(null), "training", Set.of());
@@ -113,9 +122,7 @@ public final class ExperimentLoader {
         String output = (String) value(binder, root, "output", String.class, "results");
         List<String> plugins = pluginDirectories(doc);
         binder.throwIfErrors();
-        return new ExperimentConfig(name, seed, specs.get(PluginKind.DATASET), specs.get(PluginKind.ENERGY),
-                specs.get(PluginKind.NOISE), specs.get(PluginKind.OBJECTIVE), specs.get(PluginKind.SCHEDULE),
-                training, logging, loggers, output, plugins);
+        return new ExperimentConfig(name, seed, specs, training, logging, loggers, output, plugins);
     }
 
     private static Object value(ConfigBinder binder, MappingNode root, String key, Class<?> type, Object dflt) {
@@ -126,6 +133,12 @@ public final class ExperimentLoader {
     @SuppressWarnings("unchecked")
     private PluginSpec plugin(ConfigBinder binder, PluginKind kind, Node section, String path, MappingNode root) {
         Set<String> names = new LinkedHashSet<>(registry.of(kind).keySet());
+        if (section == null && kind.defaultType() != null) {
+            Plugin<?, ?> dflt = registry.find(kind, kind.defaultType());
+            Record cfg = dflt == null ? null : binder.bind((Class<? extends Record>) dflt.configType(), null, path,
+                    Set.of());
+            return cfg == null ? null : new PluginSpec(kind, kind.defaultType(), cfg);
+        }
         if (section == null) {
             binder.error(root, path, "required section is missing: add " + path + ": {type: ...} with one of: "
                     + String.join(", ", names));

@@ -42,5 +42,15 @@ public record TrainingConfig(
             Checks.positive("energy", energy);
             Checks.positive("noise", noise);
         }
+
+        /** The learning rate of a player ({@code energy} or {@code noise}). */
+        public double of(String player) {
+            return switch (player) {
+                case "energy" -> energy;
+                case "noise" -> noise;
+                default -> throw new IllegalArgumentException("no learning rate for player '" + player
+                        + "': training.lr has energy and noise");
+            };
+        }
     }
 }

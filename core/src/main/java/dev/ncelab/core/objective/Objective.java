@@ -1,24 +1,28 @@
 package dev.ncelab.core.objective;
 
-import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
- * A contrastive objective: a pure function of log p (the EBM) and log q (the noise) on a data batch and on
- * the noise batch drawn for it. The energy model maximises the value; a trainable noise model minimises it.
+ * What one training step computes: an estimator (NCE, FCE's value, maximum likelihood, contrastive divergence,
+ * score matching). An objective is created with what it needs, taken from its {@link
+ * dev.ncelab.core.plugin.PluginContext} (the energy model, a noise model or a sampler only when it uses one). It
+ * names the players it can train; the schedule picks one per step, and {@link #step} returns the loss that player
+ * minimises with the metrics the objective reports.
  */
 public interface Objective {
-    /** Noise points drawn per data point (nu for NCE, K-1 for ranking NCE). */
-    int noisePerDataPoint();
+    /** The models this objective can train, in order; the first is the one the {@code nce} schedule trains. */
+    List<Player> players();
+
+    /** The names of the metrics {@link #step} returns, in order (they become metric columns). */
+    List<String> metrics();
 
     /**
-     * @param logpData log p(x) on data, shape (B)
-     * @param logqData log q(x) on data, shape (B)
-     * @param logpNoise log p on the noise points, shape (B * noisePerDataPoint)
-     * @param logqNoise log q on the noise points, same shape
+     * One step for {@code step.learner()}. Work that must not be recorded (MCMC sampling) happens first; the
+     * forward pass runs inside {@link Step#record}, which is called exactly once.
      */
-    Terms evaluate(NDArray logpData, NDArray logqData, NDArray logpNoise, NDArray logqNoise);
+    Step.Outcome step(Step step);
 
-    /** Whether the objective determines c = log Z (ranking NCE does not: c cancels). */
+    /** Whether the objective determines c = log Z (ranking NCE, CD and DSM do not). */
     default boolean identifiesLogZ() {
         return true;
     }

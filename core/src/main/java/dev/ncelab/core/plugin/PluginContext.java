@@ -25,6 +25,15 @@ public interface PluginContext {
     /** The long-lived manager that owns model parameters; closed when the run ends. */
     NDManager manager();
 
+    /**
+     * The component of another section ({@code noise}, {@code sampler}, ...), built on first demand. When the
+     * experiment has no such section this throws a configuration error naming the section to add.
+     */
+    <T> T require(PluginKind kind, Class<T> type);
+
+    /** The component of another section, if the experiment configures one. */
+    <T> java.util.Optional<T> optional(PluginKind kind, Class<T> type);
+
     /** The run directory (loggers write here); null for a dry run. */
     Path runDirectory();
 

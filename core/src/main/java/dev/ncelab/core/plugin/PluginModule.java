@@ -3,70 +3,91 @@ package dev.ncelab.core.plugin;
 import com.google.inject.AbstractModule;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The base of every plugin family's Guice module. Subclasses register plugins by name in {@link #configure()}
- * and are listed in {@code META-INF/services/dev.ncelab.core.plugin.PluginModule}, so that a jar on the class
- * path (or in a {@code --plugins} directory) installs them. Modules only bind: no I/O, no tensors.
+ * The base of every plugin family's Guice module. Subclasses register plugins by kind and name in
+ * {@link #configure()} and are listed in {@code META-INF/services/dev.ncelab.core.plugin.PluginModule}, so that a
+ * jar on the class path (or in a {@code --plugins} directory) installs them. Modules only bind: no I/O, no
+ * tensors. A new kind of plugin needs no change here: declare a {@link PluginKind} and {@link #register} under it.
  */
 public abstract class PluginModule extends AbstractModule {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    static final TypeLiteral<Plugin<?, ?>> PLUGIN = new TypeLiteral<>() {};
 
     /** kind:name of every plugin this module registered, filled when Guice (or a dry pass) configures it. */
-    private final java.util.Set<String> registered = new java.util.LinkedHashSet<>();
+    private final Set<String> registered = new LinkedHashSet<>();
 
-    static final TypeLiteral<DatasetPlugin<?>> DATASETS = new TypeLiteral<>() {};
-    static final TypeLiteral<EnergyPlugin<?>> ENERGIES = new TypeLiteral<>() {};
-    static final TypeLiteral<NoisePlugin<?>> NOISES = new TypeLiteral<>() {};
-    static final TypeLiteral<ObjectivePlugin<?>> OBJECTIVES = new TypeLiteral<>() {};
-    static final TypeLiteral<SchedulePlugin<?>> SCHEDULES = new TypeLiteral<>() {};
-    static final TypeLiteral<LoggerPlugin<?>> LOGGERS = new TypeLiteral<>() {};
-
-    protected final void dataset(String name, Class<? extends DatasetPlugin<?>> plugin) {
-        register(DATASETS, name, plugin);
-    }
-
-    protected final void energy(String name, Class<? extends EnergyPlugin<?>> plugin) {
-        register(ENERGIES, name, plugin);
-    }
-
-    protected final void noise(String name, Class<? extends NoisePlugin<?>> plugin) {
-        register(NOISES, name, plugin);
-    }
-
-    protected final void objective(String name, Class<? extends ObjectivePlugin<?>> plugin) {
-        register(OBJECTIVES, name, plugin);
-    }
-
-    protected final void schedule(String name, Class<? extends SchedulePlugin<?>> plugin) {
-        register(SCHEDULES, name, plugin);
-    }
-
-    protected final void logger(String name, Class<? extends LoggerPlugin<?>> plugin) {
-        register(LOGGERS, name, plugin);
-    }
-
-    private <V> void register(TypeLiteral<V> type, String name, Class<? extends V> plugin) {
-        if (!NAME.matcher(name).matches()) {
-            addError("plugin name '%s' of %s is not lower-kebab-case", name, plugin.getName());
-            return;
+    /** Registers a plugin class (bound by Guice, so it may {@code @Inject} what it needs). */
+    protected final void register(PluginKind kind, String name, Class<? extends Plugin<?, ?>> plugin) {
+        if (accept(kind, name, plugin.getName())) {
+            bind(plugin);
+            plugins(binder()).addBinding(kind.key() + ":" + name).to(plugin);
         }
-        registered.add(type.getRawType().getSimpleName().replace("Plugin", "").toLowerCase(java.util.Locale.ROOT)
-                + " plugin '" + name + "'");
-        bind(plugin);
-        MapBinder.newMapBinder(binder(), TypeLiteral.get(String.class), type).addBinding(name).to(plugin);
+    }
+
+    /** Registers a plugin instance (for plugins that differ only by a constant, without empty subclasses). */
+    protected final void register(PluginKind kind, String name, Plugin<?, ?> plugin) {
+        if (accept(kind, name, plugin.getClass().getName())) {
+            plugins(binder()).addBinding(kind.key() + ":" + name).toInstance(plugin);
+        }
+    }
+
+    protected final void dataset(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.DATASET, name, plugin);
+    }
+
+    protected final void energy(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.ENERGY, name, plugin);
+    }
+
+    protected final void noise(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.NOISE, name, plugin);
+    }
+
+    protected final void objective(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.OBJECTIVE, name, plugin);
+    }
+
+    protected final void schedule(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.SCHEDULE, name, plugin);
+    }
+
+    protected final void sampler(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.SAMPLER, name, plugin);
+    }
+
+    protected final void logger(String name, Class<? extends Plugin<?, ?>> plugin) {
+        register(PluginKind.LOGGER, name, plugin);
+    }
+
+    private boolean accept(PluginKind kind, String name, String className) {
+        if (!NAME.matcher(name).matches() || !NAME.matcher(kind.key()).matches()) {
+            addError("plugin name '%s' (kind '%s') of %s is not lower-kebab-case", name, kind.key(), className);
+            return false;
+        }
+        registered.add(kind.key() + " plugin '" + name + "'");
+        Multibinder.newSetBinder(binder(), PluginKind.class).addBinding().toInstance(kind);
+        return true;
+    }
+
+    private static MapBinder<String, Plugin<?, ?>> plugins(com.google.inject.Binder binder) {
+        return MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), PLUGIN);
     }
 
     /** What this module registers, as "noise plugin 'gaussian'" (after it has been configured once). */
-    java.util.Set<String> registered() {
+    Set<String> registered() {
         return registered;
     }
 
-    /** Declares the (possibly empty) maps so that a kind without plugins still injects. */
+    /** Declares the (possibly empty) collections, and core's kinds, so that an injector without plugins works. */
     static void declareAll(com.google.inject.Binder binder) {
-        for (TypeLiteral<?> t : new TypeLiteral<?>[] {DATASETS, ENERGIES, NOISES, OBJECTIVES, SCHEDULES, LOGGERS}) {
-            MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), t);
-        }
+        plugins(binder);
+        Multibinder<PluginKind> kinds = Multibinder.newSetBinder(binder, PluginKind.class);
+        kinds.permitDuplicates();
+        PluginKind.CORE.forEach(k -> kinds.addBinding().toInstance(k));
     }
 }

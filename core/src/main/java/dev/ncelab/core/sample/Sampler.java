@@ -16,7 +16,7 @@ import java.util.Random;
  * collector. What it returns lives in {@code into}, carries no gradient, and leaves no gradient behind in the
  * energy model's parameters.
  */
-public interface Sampler {
+public interface Sampler extends dev.ncelab.core.plugin.Stateful {
     /** Draws n points, shape (n, D), from the sampler's own initialisation (noise model, box, replay buffer). */
     NDArray sample(NDManager into, EnergyModel energy, int n, Random random);
 
@@ -30,8 +30,9 @@ public interface Sampler {
     NDArray sampleFrom(NDManager into, EnergyModel energy, NDArray start, NDArray free, Random random);
 
     /** Saves the state that must survive a resume (persistent chains); nothing by default. */
+    @Override
     default void save(DataOutputStream out) throws IOException {}
 
-    /** Restores what {@link #save} wrote. */
+    @Override
     default void load(DataInputStream in) throws IOException {}
 }

@@ -1,9 +1,11 @@
 package dev.ncelab.core.train;
 
 import dev.ncelab.core.model.Adam;
-import dev.ncelab.core.model.ParameterSet;
+import dev.ncelab.core.objective.Player;
+import dev.ncelab.core.plugin.PluginKind;
+import dev.ncelab.core.plugin.Stateful;
 import dev.ncelab.core.run.AtomicFiles;
-import dev.ncelab.core.schedule.Move;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,20 +17,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Random;
 
 /**
- * Everything needed to continue a run exactly: both models' parameters and optimiser states, the schedule's
- * next move, the position in the epoch's shuffled order, the counters, and the random streams. Written to a
- * temporary file and renamed; the previous checkpoint is kept as {@code .prev} until the new one is complete.
+ * Everything needed to continue a run exactly: the driver's state (position in the epoch's shuffled order, next
+ * learner, counters, random streams), every player's parameters and optimiser state, and the state of every
+ * {@link Stateful} component (schedule, sampler). Written to a temporary file and renamed; the previous checkpoint
+ * is kept as {@code .prev} until the new one is complete.
  */
 final class Checkpoint {
     private static final int MAGIC = 0x4E43454C; // "NCEL"
-    private static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private Checkpoint() {}
 
-    static void save(Path file, LoopState s, ParameterSet energy, Adam energyOpt, ParameterSet noise, Adam noiseOpt) {
+    static void save(Path file, Training t) {
+        TrainingState s = t.state();
         try {
             if (Files.exists(file)) {
                 Files.copy(file, file.resolveSibling(file.getFileName() + ".prev"), StandardCopyOption.REPLACE_EXISTING);
@@ -40,12 +45,16 @@ final class Checkpoint {
             DataOutputStream out = new DataOutputStream(raw);
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
+            writePlayers(out, t);
             out.writeLong(s.step);
             out.writeInt(s.epoch);
             out.writeInt(s.position);
-            out.writeUTF(s.next.name());
-            out.writeLong(s.energySteps);
-            out.writeLong(s.noiseSteps);
+            out.writeUTF(s.next);
+            out.writeInt(s.playerSteps.size());
+            for (Map.Entry<String, Long> e : s.playerSteps.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
             out.writeLong(s.nonfinite);
             out.writeInt(s.consecutiveNonfinite);
             out.writeDouble(s.seconds);
@@ -54,29 +63,33 @@ final class Checkpoint {
                 out.writeInt(i);
             }
             writeRandom(out, s.shuffle);
-            writeRandom(out, s.noise);
-            energy.write(out);
-            energyOpt.write(out);
-            out.writeBoolean(noiseOpt != null);
-            if (noiseOpt != null) {
-                noise.write(out);
-                noiseOpt.write(out);
+            writeRandom(out, s.objective);
+            for (Map.Entry<PluginKind, Object> e : t.experiment().components().entrySet()) {
+                if (e.getValue() instanceof Stateful st) {
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    st.save(new DataOutputStream(bytes));
+                    out.writeUTF(e.getKey().key());
+                    out.writeInt(bytes.size());
+                    out.write(bytes.toByteArray());
+                }
             }
+            out.writeUTF("");
             out.flush();
         });
     }
 
-    static void load(Path file, LoopState s, ParameterSet energy, Adam energyOpt, ParameterSet noise, Adam noiseOpt) {
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                throw new IOException("not an ncelab checkpoint of this version");
-            }
+    static void load(Path file, Training t) {
+        TrainingState s = t.state();
+        try (DataInputStream in = open(file)) {
+            readPlayers(in, t);
             s.step = in.readLong();
             s.epoch = in.readInt();
             s.position = in.readInt();
-            s.next = Move.valueOf(in.readUTF());
-            s.energySteps = in.readLong();
-            s.noiseSteps = in.readLong();
+            s.next = in.readUTF();
+            s.playerSteps.clear();
+            for (int i = in.readInt(); i > 0; i--) {
+                s.playerSteps.put(in.readUTF(), in.readLong());
+            }
             s.nonfinite = in.readLong();
             s.consecutiveNonfinite = in.readInt();
             s.seconds = in.readDouble();
@@ -85,29 +98,71 @@ final class Checkpoint {
                 s.order[i] = in.readInt();
             }
             s.shuffle = readRandom(in);
-            s.noise = readRandom(in);
-            energy.read(in);
-            energyOpt.read(in);
-            if (in.readBoolean()) {
-                if (noiseOpt == null) {
-                    throw new IOException("the checkpoint has a trained noise model but this run's is fixed");
+            s.objective = readRandom(in);
+            var components = t.experiment().components();
+            for (String key = in.readUTF(); !key.isEmpty(); key = in.readUTF()) {
+                byte[] b = new byte[in.readInt()];
+                in.readFully(b);
+                String section = key;
+                Object c = components.entrySet().stream().filter(e -> e.getKey().key().equals(section))
+                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                if (!(c instanceof Stateful st)) {
+                    throw new IOException("the checkpoint holds the state of a '" + key + "' that this run lacks");
                 }
-                noise.read(in);
-                noiseOpt.read(in);
+                st.load(new DataInputStream(new ByteArrayInputStream(b)));
             }
         } catch (IOException | ClassNotFoundException e) {
             throw new UncheckedIOException(new IOException("cannot resume from " + file + ": " + e.getMessage(), e));
         }
     }
 
-    /** Restores only the models' parameters (for using a trained run); optimiser states are read and dropped. */
-    static void loadModels(Path file, Experiment exp) {
-        var t = exp.config().training();
-        var energy = exp.energy().parameters();
-        var noise = exp.noise().parameters();
-        Adam energyOpt = new Adam(energy, t.lr().energy(), t.betas().get(0), t.betas().get(1));
-        Adam noiseOpt = noise.isEmpty() ? null : new Adam(noise, t.lr().noise(), t.betas().get(0), t.betas().get(1));
-        load(file, new LoopState(), energy, energyOpt, noise, noiseOpt);
+    /** Restores only the players' parameters (for using a trained run); optimiser states are read and dropped. */
+    static void loadModels(Path file, Training t) {
+        try (DataInputStream in = open(file)) {
+            readPlayers(in, t);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot read " + file + ": " + e.getMessage(), e));
+        }
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)));
+        if (in.readInt() != MAGIC) {
+            in.close();
+            throw new IOException("not an ncelab checkpoint");
+        }
+        int version = in.readInt();
+        if (version != VERSION) {
+            in.close();
+            throw new IOException("the checkpoint has format " + version + " (an older ncelab wrote it); this ncelab "
+                    + "reads format " + VERSION + ": train the experiment again from its config.yaml");
+        }
+        return in;
+    }
+
+    private static void writePlayers(DataOutputStream out, Training t) throws IOException {
+        out.writeInt(t.players().size());
+        for (Player p : t.players()) {
+            out.writeUTF(p.name());
+            p.parameters().write(out);
+            t.optimizers().get(p.name()).write(out);
+        }
+    }
+
+    private static void readPlayers(DataInputStream in, Training t) throws IOException {
+        int n = in.readInt();
+        if (n != t.players().size()) {
+            throw new IOException("the checkpoint has " + n + " trained models, this run's objective has "
+                    + t.players().size() + " (" + t.players().stream().map(Player::name).toList() + ")");
+        }
+        for (Player p : t.players()) {
+            String name = in.readUTF();
+            if (!name.equals(p.name())) {
+                throw new IOException("the checkpoint's model '" + name + "' is not this run's '" + p.name() + "'");
+            }
+            p.parameters().read(in);
+            t.optimizers().get(p.name()).read(in);
+        }
     }
 
     private static void writeRandom(DataOutputStream out, Random r) throws IOException {
@@ -133,21 +188,5 @@ final class Checkpoint {
         }) {
             return (Random) o.readObject();
         }
-    }
-
-    /** The loop's own state, saved and restored as a whole. */
-    static final class LoopState {
-        long step;
-        int epoch;
-        int position;
-        Move next;
-        long energySteps;
-        long noiseSteps;
-        long nonfinite;
-        int consecutiveNonfinite;
-        double seconds;
-        int[] order;
-        Random shuffle;
-        Random noise;
     }
 }

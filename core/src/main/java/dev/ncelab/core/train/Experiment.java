@@ -10,74 +10,88 @@ import dev.ncelab.core.experiment.PluginSpec;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.objective.Objective;
+import dev.ncelab.core.objective.Player;
 import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.plugin.PluginContext;
+import dev.ncelab.core.plugin.PluginKind;
 import dev.ncelab.core.plugin.PluginRegistry;
 import dev.ncelab.core.schedule.Schedule;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
- * The assembled experiment: data set, energy model, noise model, objective and schedule, built from a resolved
- * configuration by the registered plugins. Owns the manager of all long-lived arrays.
+ * The assembled experiment: one component per configured plugin section, built by the registered plugins. A
+ * component takes the others it needs from its context when it is built (an objective asks for the noise model or
+ * the sampler), so a section is required exactly when something uses it. Owns the manager of all long-lived arrays.
  */
 public final class Experiment implements AutoCloseable {
     private final ExperimentConfig config;
     private final NDManager manager;
-    private final Dataset dataset;
-    private final EnergyModel energy;
-    private final NoiseModel noise;
-    private final Objective objective;
-    private final Schedule schedule;
+    private final Map<PluginKind, Object> components;
 
-    private Experiment(ExperimentConfig config, NDManager manager, Dataset dataset, EnergyModel energy,
-            NoiseModel noise, Objective objective, Schedule schedule) {
+    private Experiment(ExperimentConfig config, NDManager manager, Map<PluginKind, Object> components) {
         this.config = config;
         this.manager = manager;
-        this.dataset = dataset;
-        this.energy = energy;
-        this.noise = noise;
-        this.objective = objective;
-        this.schedule = schedule;
+        this.components = components;
     }
 
     /**
-     * Builds every component. Configuration errors that only show once the parts meet (a schedule that trains
-     * a fixed noise model) are thrown as {@link ConfigException} naming both keys.
+     * Builds every component: the data set first, then the energy model, the objective (and what it asks for),
+     * the schedule, and any other configured section. Configuration errors that only show once the parts meet
+     * are thrown as {@link ConfigException} naming the keys.
      */
     public static Experiment build(ExperimentConfig config, PluginRegistry registry, Path runDirectory) {
         Engine.getInstance().setRandomSeed((int) config.seed());
         NDManager manager = NDManager.newBaseManager();
         try {
-            Context ctx = new Context(config.seed(), manager, runDirectory);
-            Dataset dataset = (Dataset) create(registry, config.dataset(), ctx);
+            Context ctx = new Context(config, registry, manager, runDirectory);
+            Dataset dataset = ctx.require(PluginKind.DATASET, Dataset.class);
             ctx.data = dataset.train();
             ctx.dimension = dataset.dimension();
-            EnergyModel energy = (EnergyModel) create(registry, config.energy(), ctx);
-            NoiseModel noise = (NoiseModel) create(registry, config.noise(), ctx);
-            Objective objective = (Objective) create(registry, config.objective(), ctx);
-            Schedule schedule = (Schedule) create(registry, config.schedule(), ctx);
-            if (noise.dimension() != dataset.dimension()) {
-                throw new ConfigException("", "noise", "the noise model has dimension " + noise.dimension()
-                        + " but the data set '" + config.dataset().type() + "' has " + dataset.dimension()
-                        + ": give the noise " + dataset.dimension() + " coordinates (or fit: data)");
+            ctx.require(PluginKind.ENERGY, EnergyModel.class);
+            Objective objective = ctx.require(PluginKind.OBJECTIVE, Objective.class);
+            Schedule schedule = ctx.require(PluginKind.SCHEDULE, Schedule.class);
+            for (String key : config.sections().keySet()) {
+                ctx.require(registry.kind(key), Object.class);
             }
-            if ((schedule.trainsNoise() || noise.pretrainSteps() > 0) && !noise.trainable()) {
-                throw new ConfigException("", "schedule.type",
-                        "schedule '" + config.schedule().type() + "' trains the noise model, but noise.type '"
-                                + config.noise().type() + "' is fixed: use a trainable noise model (maf, glow) or "
-                                + "schedule.type: nce");
+            Experiment exp = new Experiment(config, manager, ctx.built);
+            exp.noise().ifPresent(noise -> check(config, noise, dataset));
+            for (String needed : schedule.needs()) {
+                if (objective.players().stream().noneMatch(p -> p.name().equals(needed))) {
+                    throw new ConfigException("", "schedule.type", "schedule '" + config.schedule().type()
+                            + "' trains the " + needed + " model, but " + missing(config, needed)
+                            + ": use a trainable noise model (maf, glow) or schedule.type: nce");
+                }
             }
-            return new Experiment(config, manager, dataset, energy, noise, objective, schedule);
+            return exp;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static Object create(PluginRegistry registry, PluginSpec spec, PluginContext ctx) {
-        Plugin<?, ?> plugin = registry.find(spec.kind(), spec.type());
-        return plugin.createUnchecked(spec.config(), ctx);
+    private static String missing(ExperimentConfig config, String player) {
+        if (player.equals(Player.NOISE) && config.noise() != null) {
+            return "noise.type '" + config.noise().type() + "' is fixed";
+        }
+        return "objective '" + config.objective().type() + "' has no " + player + " model to train";
+    }
+
+    private static void check(ExperimentConfig config, NoiseModel noise, Dataset dataset) {
+        if (noise.dimension() != dataset.dimension()) {
+            throw new ConfigException("", "noise", "the noise model has dimension " + noise.dimension()
+                    + " but the data set '" + config.dataset().type() + "' has " + dataset.dimension()
+                    + ": give the noise " + dataset.dimension() + " coordinates (or fit: data)");
+        }
+        if (noise.pretrainSteps() > 0 && !noise.trainable()) {
+            throw new ConfigException("", "noise.pretrain_steps", "noise.type '" + config.noise().type()
+                    + "' is fixed and cannot be pre-trained: remove pretrain_steps or use maf or glow");
+        }
     }
 
     public ExperimentConfig config() {
@@ -88,24 +102,35 @@ public final class Experiment implements AutoCloseable {
         return manager;
     }
 
+    /** The component of a section, if configured. */
+    public <T> Optional<T> component(PluginKind kind, Class<T> type) {
+        return Optional.ofNullable(components.get(kind)).map(type::cast);
+    }
+
+    /** Every component, by kind, in the order they were built. */
+    public Map<PluginKind, Object> components() {
+        return java.util.Collections.unmodifiableMap(components);
+    }
+
     public Dataset dataset() {
-        return dataset;
+        return component(PluginKind.DATASET, Dataset.class).orElseThrow();
     }
 
     public EnergyModel energy() {
-        return energy;
+        return component(PluginKind.ENERGY, EnergyModel.class).orElseThrow();
     }
 
-    public NoiseModel noise() {
-        return noise;
+    /** The noise model, when the experiment has one. */
+    public Optional<NoiseModel> noise() {
+        return component(PluginKind.NOISE, NoiseModel.class);
     }
 
     public Objective objective() {
-        return objective;
+        return component(PluginKind.OBJECTIVE, Objective.class).orElseThrow();
     }
 
     public Schedule schedule() {
-        return schedule;
+        return component(PluginKind.SCHEDULE, Schedule.class).orElseThrow();
     }
 
     /** A random stream of this run, derived from its seed. */
@@ -113,32 +138,79 @@ public final class Experiment implements AutoCloseable {
         return new Random(PluginContext.streamSeed(config.seed(), stream));
     }
 
+    /** A plugin context over this experiment's components (for loggers and commands built after it). */
+    public PluginContext context(Path runDirectory) {
+        Context c = new Context(config, null, manager, runDirectory);
+        c.built.putAll(components);
+        c.data = dataset().train();
+        c.dimension = dataset().dimension();
+        return c;
+    }
+
     @Override
     public void close() {
         manager.close();
     }
 
+    /** Builds sections on demand, in dependency order, and refuses cycles and missing sections by name. */
     private static final class Context implements PluginContext {
-        private final long seed;
+        private final ExperimentConfig config;
+        private final PluginRegistry registry;
         private final NDManager manager;
         private final Path runDirectory;
+        private final Map<PluginKind, Object> built = new LinkedHashMap<>();
+        private final Deque<PluginKind> building = new ArrayDeque<>();
         private Matrix data;
         private int dimension = -1;
 
-        Context(long seed, NDManager manager, Path runDirectory) {
-            this.seed = seed;
+        Context(ExperimentConfig config, PluginRegistry registry, NDManager manager, Path runDirectory) {
+            this.config = config;
+            this.registry = registry;
             this.manager = manager;
             this.runDirectory = runDirectory;
         }
 
         @Override
+        public <T> T require(PluginKind kind, Class<T> type) {
+            return optional(kind, type).orElseThrow(() -> new ConfigException("", kind.key(),
+                    (building.isEmpty() ? "" : building.peek().key() + " '" + config.section(building.peek().key())
+                            .type() + "' needs a " + kind.key() + " (" + kind.doc() + "): ")
+                            + "add " + kind.key() + ": {type: ...}"
+                            + (registry == null ? "" : " with one of: " + String.join(", ", registry.of(kind).keySet()))));
+        }
+
+        @Override
+        public <T> Optional<T> optional(PluginKind kind, Class<T> type) {
+            Object c = built.get(kind);
+            PluginSpec spec = config.section(kind.key());
+            if (c == null && spec != null && registry != null) {
+                if (building.contains(kind)) {
+                    throw new ConfigException("", kind.key(), "sections need each other in a cycle: " + building);
+                }
+                building.push(kind);
+                try {
+                    Plugin<?, ?> plugin = registry.find(kind, spec.type());
+                    c = plugin.createUnchecked(spec.config(), this);
+                } finally {
+                    building.pop();
+                }
+                if (!kind.product().isInstance(c)) {
+                    throw new IllegalStateException(kind.key() + " plugin '" + spec.type() + "' made a "
+                            + c.getClass().getName() + ", not a " + kind.product().getName());
+                }
+                built.put(kind, c);
+            }
+            return Optional.ofNullable(c).map(type::cast);
+        }
+
+        @Override
         public long seed() {
-            return seed;
+            return config.seed();
         }
 
         @Override
         public Random random(String stream) {
-            return new Random(PluginContext.streamSeed(seed, stream));
+            return new Random(PluginContext.streamSeed(config.seed(), stream));
         }
 
         @Override

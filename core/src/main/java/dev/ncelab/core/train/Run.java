@@ -12,6 +12,13 @@ import dev.ncelab.core.run.RunDirectory;
 import dev.ncelab.core.run.RunInfo;
 import dev.ncelab.core.run.RunLogger;
 import dev.ncelab.core.run.RunStatus;
+import dev.ncelab.core.train.listen.DensityPlots;
+import dev.ncelab.core.train.listen.Evaluation;
+import dev.ncelab.core.train.listen.Limits;
+import dev.ncelab.core.train.listen.MetricRows;
+import dev.ncelab.core.train.listen.Pretrain;
+import dev.ncelab.core.train.listen.Progress;
+import dev.ncelab.core.train.listen.RunSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,12 +43,12 @@ public final class Run {
 
     /** What a run needs beyond its configuration. */
     public record Options(List<String> overrides, String group, List<String> commandLine,
-            TrainingLoop.Progress progress, AtomicBoolean stop, java.util.function.Consumer<RunDirectory> onCreated) {}
+            Progress progress, AtomicBoolean stop, java.util.function.Consumer<RunDirectory> onCreated) {}
 
     private Run() {}
 
     /** Trains a new run; the run directory is created only once the experiment has been built. */
-    public static TrainingLoop.Result start(ExperimentConfig cfg, PluginRegistry registry, Options options) {
+    public static Trainer.Result start(ExperimentConfig cfg, PluginRegistry registry, Options options) {
         return start(cfg, registry, options, null);
     }
 
@@ -49,7 +56,7 @@ public final class Run {
      * Trains into a given run directory (a sweep names each point's), or a fresh one under the output root when
      * {@code runDir} is null.
      */
-    public static TrainingLoop.Result start(ExperimentConfig cfg, PluginRegistry registry, Options options,
+    public static Trainer.Result start(ExperimentConfig cfg, PluginRegistry registry, Options options,
             Path runDir) {
         Path output = Path.of(cfg.output());
         RunDirectory.checkWritable(runDir == null ? output : runDir.toAbsolutePath().getParent());
@@ -67,7 +74,7 @@ public final class Run {
     }
 
     /** Continues an interrupted or killed run from its last checkpoint. */
-    public static TrainingLoop.Result resume(ExperimentConfig cfg, PluginRegistry registry, RunDirectory dir,
+    public static Trainer.Result resume(ExperimentConfig cfg, PluginRegistry registry, RunDirectory dir,
             Options options) {
         if (!Files.exists(dir.checkpoint())) {
             throw new IllegalArgumentException("no checkpoint in " + dir.path() + ": nothing to resume");
@@ -91,15 +98,15 @@ public final class Run {
         return new RunDirectory(runDir);
     }
 
-    private static TrainingLoop.Result train(Experiment exp, PluginRegistry registry, RunDirectory dir,
+    private static Trainer.Result train(Experiment exp, PluginRegistry registry, RunDirectory dir,
             Map<String, Object> meta, Options options, boolean resumed) {
         ExperimentConfig cfg = exp.config();
         meta.put("status", RunStatus.RUNNING.label());
         AtomicFiles.writeJson(dir.metadata(), meta);
         List<RunLogger> loggers = new ArrayList<>();
-        TrainingLoop.Result result;
+        Trainer.Result result;
         try {
-            TrainingLoop loop = new TrainingLoop(exp, dir, loggers, options.progress(), options.stop());
+            Trainer loop = new Trainer(exp, dir, listeners(exp, loggers, options));
             loggers.add(new MetricsCsv(dir.metrics(), loop.columns()));
             loggers.addAll(pluginLoggers(cfg, registry, exp, dir));
             RunInfo info = new RunInfo(cfg.name(), dir.id(), dir.path(), cfg.toMap(), options.group(), resumed);
@@ -113,7 +120,7 @@ public final class Run {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("status", RunStatus.FAILED.label());
             summary.put("message", String.valueOf(e.getMessage()));
-            result = new TrainingLoop.Result(RunStatus.FAILED, summary);
+            result = new Trainer.Result(RunStatus.FAILED, summary);
         }
         AtomicFiles.writeJson(dir.summary(), result.summary());
         for (RunLogger l : loggers) {
@@ -133,13 +140,30 @@ public final class Run {
         return result;
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * The listeners of a run, in the order they act on each step: the limits that may make it the last, the
+     * evaluation, the metric row, the plots, the progress bar, the checkpoint, the summary.
+     */
+    static List<TrainingListener> listeners(Experiment exp, List<RunLogger> loggers, Options options) {
+        ExperimentConfig cfg = exp.config();
+        List<TrainingListener> l = new ArrayList<>(List.of(Limits.stopRequest(options.stop()),
+                Limits.timeLimit(cfg.training().maxSeconds()), Limits.divergence(cfg.training().maxNonfinite()),
+                new Pretrain(), new Evaluation(exp), new MetricRows(cfg.logging().every(), loggers)));
+        if (cfg.logging().plots()) {
+            l.add(new DensityPlots(exp, loggers));
+        }
+        l.add(options.progress());
+        l.add(new Checkpoints(cfg.training().checkpointEvery()));
+        l.add(new RunSummary());
+        return l;
+    }
+
     private static List<RunLogger> pluginLoggers(ExperimentConfig cfg, PluginRegistry registry, Experiment exp,
             RunDirectory dir) {
         List<RunLogger> out = new ArrayList<>();
         for (Map.Entry<String, PluginSpec> e : cfg.loggers().entrySet()) {
             Plugin<?, ?> p = registry.find(PluginKind.LOGGER, e.getKey());
-            RunLogger logger = (RunLogger) p.createUnchecked(e.getValue().config(), new LoggerContext(exp, dir));
+            RunLogger logger = (RunLogger) p.createUnchecked(e.getValue().config(), exp.context(dir.path()));
             if (logger != RunLogger.NONE) {
                 out.add(logger);
             }
@@ -212,39 +236,6 @@ public final class Run {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    /** The context a logger plugin is created with: the run's seed and directory. */
-    private record LoggerContext(Experiment exp, RunDirectory dir) implements dev.ncelab.core.plugin.PluginContext {
-        @Override
-        public long seed() {
-            return exp.config().seed();
-        }
-
-        @Override
-        public java.util.Random random(String stream) {
-            return exp.random(stream);
-        }
-
-        @Override
-        public int dimension() {
-            return exp.dataset().dimension();
-        }
-
-        @Override
-        public dev.ncelab.core.data.Matrix trainingData() {
-            return exp.dataset().train();
-        }
-
-        @Override
-        public ai.djl.ndarray.NDManager manager() {
-            return exp.manager();
-        }
-
-        @Override
-        public Path runDirectory() {
-            return dir.path();
         }
     }
 }

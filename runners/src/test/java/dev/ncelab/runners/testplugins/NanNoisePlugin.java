@@ -1,5 +1,6 @@
 package dev.ncelab.runners.testplugins;
 
+import dev.ncelab.core.plugin.Plugin;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,12 +9,11 @@ import dev.ncelab.core.math.Scalars;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
-import dev.ncelab.core.plugin.NoisePlugin;
 import dev.ncelab.core.plugin.PluginContext;
 import java.util.Random;
 
 /** A test-only noise, N(0, 4I), whose log-density turns NaN after a number of calls: to test divergence. */
-public final class NanNoisePlugin implements NoisePlugin<NanNoisePlugin.Config> {
+public final class NanNoisePlugin implements Plugin<NanNoisePlugin.Config, NoiseModel> {
     /** {@code noise: {type: test-nan, nan_after: 100}}. */
     public record Config(@Param(doc = "logProb calls before NaN (-1: never)", value = "-1") int nanAfter) {}
 

@@ -1,11 +1,11 @@
 package dev.ncelab.plugins.datasets;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.config.ConfigError;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.config.Names;
 import dev.ncelab.core.data.Dataset;
 import dev.ncelab.core.data.Matrix;
-import dev.ncelab.core.plugin.DatasetPlugin;
 import dev.ncelab.core.plugin.PluginContext;
 import java.io.IOException;
 import java.io.Reader;
@@ -43,7 +43,7 @@ import org.apache.logging.log4j.Logger;
  * seeded random split ({@code test_fraction} of the rows, from the run's "heldout" stream) that training never
  * sees, and standardisation uses the training split's statistics only.
  */
-public final class CsvPlugin implements DatasetPlugin<CsvConfig> {
+public final class CsvPlugin implements Plugin<CsvConfig, Dataset> {
     static final int MAX_ERRORS = 20;
     private static final Logger LOG = LogManager.getLogger(CsvPlugin.class);
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");

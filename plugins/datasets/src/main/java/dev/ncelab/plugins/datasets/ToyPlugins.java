@@ -1,8 +1,8 @@
 package dev.ncelab.plugins.datasets;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Dataset;
-import dev.ncelab.core.plugin.DatasetPlugin;
 import dev.ncelab.core.plugin.PluginContext;
 
 /**
@@ -15,7 +15,7 @@ public final class ToyPlugins {
     private ToyPlugins() {}
 
     /** The shared factory of the toy plugins. */
-    public abstract static class Base implements DatasetPlugin<ToyConfig> {
+    public abstract static class Base implements Plugin<ToyConfig, Dataset> {
         private final Toy toy;
 
         protected Base(Toy toy) {

@@ -1,9 +1,9 @@
 package dev.ncelab.examples.gmm;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.model.NoiseModel;
-import dev.ncelab.core.plugin.NoisePlugin;
 import dev.ncelab.core.plugin.PluginContext;
 import java.util.Random;
 import org.apache.logging.log4j.LogManager;
@@ -13,7 +13,7 @@ import org.apache.logging.log4j.Logger;
  * {@code noise: {type: gmm}}: a Gaussian mixture fitted to the training data by EM when the run starts
  * (k-means++ initialisation from the {@code init-noise} stream), then fixed.
  */
-public final class GmmPlugin implements NoisePlugin<GmmConfig> {
+public final class GmmPlugin implements Plugin<GmmConfig, NoiseModel> {
     private static final Logger LOG = LogManager.getLogger(GmmPlugin.class);
 
     @Override

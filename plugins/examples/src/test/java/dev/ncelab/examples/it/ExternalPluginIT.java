@@ -214,7 +214,7 @@ class ExternalPluginIT {
                 """);
         Files.writeString(src.resolve("DupPlugin.java"), """
                 package dup;
-                public final class DupPlugin implements dev.ncelab.core.plugin.NoisePlugin<DupPlugin.Config> {
+                public final class DupPlugin implements dev.ncelab.core.plugin.Plugin<DupPlugin.Config, dev.ncelab.core.model.NoiseModel> {
                     public record Config() {}
                     @Override public Class<Config> configType() { return Config.class; }
                     @Override public String doc() { return "a second gaussian"; }

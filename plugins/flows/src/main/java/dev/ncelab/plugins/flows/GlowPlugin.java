@@ -1,8 +1,8 @@
 package dev.ncelab.plugins.flows;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.model.NoiseModel;
-import dev.ncelab.core.plugin.NoisePlugin;
 import dev.ncelab.core.plugin.PluginContext;
 
 /**
@@ -10,7 +10,7 @@ import dev.ncelab.core.plugin.PluginContext;
  * are initialised at creation from a seeded sample of {@value Glow#INIT_ROWS} training rows (stream
  * "init-actnorm").
  */
-public final class GlowPlugin implements NoisePlugin<GlowConfig> {
+public final class GlowPlugin implements Plugin<GlowConfig, NoiseModel> {
     @Override
     public Class<GlowConfig> configType() {
         return GlowConfig.class;

@@ -1,11 +1,11 @@
 package dev.ncelab.plugins.flows;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.model.NoiseModel;
-import dev.ncelab.core.plugin.NoisePlugin;
 import dev.ncelab.core.plugin.PluginContext;
 
 /** {@code maf}: a masked autoregressive flow as trainable noise (FCE's {@code --flow maf}); see {@link Maf}. */
-public final class MafPlugin implements NoisePlugin<MafConfig> {
+public final class MafPlugin implements Plugin<MafConfig, NoiseModel> {
     @Override
     public Class<MafConfig> configType() {
         return MafConfig.class;

@@ -1,5 +1,6 @@
 package dev.ncelab.plugins.flows;
 
+import dev.ncelab.core.plugin.Plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -57,7 +58,7 @@ class FlowsModuleTest {
     void bothFlowsMeetCoresNoiseContract() {
         Matrix data = FlowFixtures.eightGaussians(5000, new java.util.Random(2));
         for (String name : List.of("maf", "glow")) {
-            dev.ncelab.core.plugin.Plugin<?, ?> plugin = name.equals("maf") ? new MafPlugin() : new GlowPlugin();
+            Plugin<?, ?> plugin = name.equals("maf") ? new MafPlugin() : new GlowPlugin();
             Contracts.noise(name, plugin, Contracts.bind(plugin, "type: " + name), data, 0.01);
         }
     }

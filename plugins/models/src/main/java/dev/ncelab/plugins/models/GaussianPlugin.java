@@ -1,14 +1,14 @@
 package dev.ncelab.plugins.models;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.model.NoiseModel;
-import dev.ncelab.core.plugin.NoisePlugin;
 import dev.ncelab.core.plugin.PluginContext;
 import java.util.List;
 
 /** {@code noise: {type: gaussian}}: fixed, given or fitted to the training data. */
-public final class GaussianPlugin implements NoisePlugin<GaussianConfig> {
+public final class GaussianPlugin implements Plugin<GaussianConfig, NoiseModel> {
     @Override
     public Class<GaussianConfig> configType() {
         return GaussianConfig.class;

@@ -1,12 +1,12 @@
 package dev.ncelab.plugins.models;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.ParameterSet;
-import dev.ncelab.core.plugin.EnergyPlugin;
 import dev.ncelab.core.plugin.PluginContext;
 
 /** {@code energy: {type: mlp}}. */
-public final class MlpPlugin implements EnergyPlugin<MlpConfig> {
+public final class MlpPlugin implements Plugin<MlpConfig, EnergyModel> {
     @Override
     public Class<MlpConfig> configType() {
         return MlpConfig.class;

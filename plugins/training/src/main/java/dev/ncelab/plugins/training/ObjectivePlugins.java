@@ -1,12 +1,16 @@
 package dev.ncelab.plugins.training;
 
+import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.config.Checks;
 import dev.ncelab.core.config.Param;
 import dev.ncelab.core.objective.Objective;
-import dev.ncelab.core.plugin.ObjectivePlugin;
+import dev.ncelab.core.config.ConfigException;
+import dev.ncelab.core.model.EnergyModel;
+import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.plugin.PluginContext;
+import dev.ncelab.core.plugin.PluginKind;
 
-/** The objective plugins: {@code nce} and {@code ranking-nce}. */
+/** The objective plugins: {@code nce}, {@code ranking-nce} and {@code mle}. */
 public final class ObjectivePlugins {
     private ObjectivePlugins() {}
 
@@ -25,7 +29,7 @@ public final class ObjectivePlugins {
     }
 
     /** NCE with noise ratio nu. */
-    public static final class Nce implements ObjectivePlugin<NceConfig> {
+    public static final class Nce implements Plugin<NceConfig, Objective> {
         @Override
         public Class<NceConfig> configType() {
             return NceConfig.class;
@@ -38,12 +42,13 @@ public final class ObjectivePlugins {
 
         @Override
         public Objective create(NceConfig config, PluginContext context) {
-            return new NceObjective(config.nu());
+            return new NceObjective(context.require(PluginKind.ENERGY, EnergyModel.class),
+                    context.require(PluginKind.NOISE, NoiseModel.class), config.nu());
         }
     }
 
     /** Ranking NCE / InfoNCE. */
-    public static final class Ranking implements ObjectivePlugin<RankingConfig> {
+    public static final class Ranking implements Plugin<RankingConfig, Objective> {
         @Override
         public Class<RankingConfig> configType() {
             return RankingConfig.class;
@@ -56,7 +61,34 @@ public final class ObjectivePlugins {
 
         @Override
         public Objective create(RankingConfig config, PluginContext context) {
-            return new RankingNceObjective(config.k());
+            return new RankingNceObjective(context.require(PluginKind.ENERGY, EnergyModel.class),
+                    context.require(PluginKind.NOISE, NoiseModel.class), config.k());
         }
     }
+
+    /** {@code objective: {type: mle}}: the flow alone, by maximum likelihood. */
+    public static final class Mle implements Plugin<NoConfig, Objective> {
+        @Override
+        public Class<NoConfig> configType() {
+            return NoConfig.class;
+        }
+
+        @Override
+        public String doc() {
+            return "maximum likelihood of the noise model (a flow) alone, the baseline; the energy model does not learn";
+        }
+
+        @Override
+        public Objective create(NoConfig config, PluginContext context) {
+            NoiseModel flow = context.require(PluginKind.NOISE, NoiseModel.class);
+            if (!flow.trainable()) {
+                throw new ConfigException("", "objective.type", "objective 'mle' trains the noise model, but it is "
+                        + "fixed: use noise.type maf or glow");
+            }
+            return new MleObjective(flow);
+        }
+    }
+
+    /** An objective without keys. */
+    public record NoConfig() {}
 }

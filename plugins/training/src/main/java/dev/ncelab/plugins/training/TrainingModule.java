@@ -8,8 +8,10 @@ public final class TrainingModule extends PluginModule {
     protected void configure() {
         objective("nce", ObjectivePlugins.Nce.class);
         objective("ranking-nce", ObjectivePlugins.Ranking.class);
+        objective("mle", ObjectivePlugins.Mle.class);
         schedule("nce", SchedulePlugins.Nce.class);
         schedule("fce", SchedulePlugins.Fce.class);
-        schedule("mle", SchedulePlugins.Mle.class);
+        schedule("warmup", SchedulePlugins.Warmup.class);
+        schedule("alternate", SchedulePlugins.Alternate.class);
     }
 }

@@ -1,7 +1,7 @@
 package dev.ncelab.plugins.wandb;
 
+import dev.ncelab.core.plugin.Plugin;
 import com.google.inject.Inject;
-import dev.ncelab.core.plugin.LoggerPlugin;
 import dev.ncelab.core.plugin.PluginContext;
 import dev.ncelab.core.run.RunLogger;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import java.util.Map;
  * later {@code ncelab wandb-sync}). Returns {@link RunLogger#NONE} when W&B is not switched on. The process
  * environment and home directory are read here, once, and handed on; tests pass their own.
  */
-public final class WandbPlugin implements LoggerPlugin<WandbConfig> {
+public final class WandbPlugin implements Plugin<WandbConfig, RunLogger> {
     private final Map<String, String> env;
     private final Path home;
     private final Tuning tuning;
