@@ -7,7 +7,9 @@ public enum PluginKind {
     NOISE("noise"),
     OBJECTIVE("objective"),
     SCHEDULE("schedule"),
-    LOGGER("logger");
+    LOGGER("logger"),
+    // [issue-13] samplers as a plugin kind; minimal, to be replaced by the open plugin kinds of issue 12
+    SAMPLER("sampler");
 
     private final String key;
 

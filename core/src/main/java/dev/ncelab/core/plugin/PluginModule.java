@@ -22,6 +22,7 @@ public abstract class PluginModule extends AbstractModule {
     static final TypeLiteral<ObjectivePlugin<?>> OBJECTIVES = new TypeLiteral<>() {};
     static final TypeLiteral<SchedulePlugin<?>> SCHEDULES = new TypeLiteral<>() {};
     static final TypeLiteral<LoggerPlugin<?>> LOGGERS = new TypeLiteral<>() {};
+    static final TypeLiteral<SamplerPlugin<?>> SAMPLERS = new TypeLiteral<>() {}; // [issue-13]
 
     protected final void dataset(String name, Class<? extends DatasetPlugin<?>> plugin) {
         register(DATASETS, name, plugin);
@@ -47,6 +48,11 @@ public abstract class PluginModule extends AbstractModule {
         register(LOGGERS, name, plugin);
     }
 
+    // [issue-13] samplers as a plugin kind
+    protected final void sampler(String name, Class<? extends SamplerPlugin<?>> plugin) {
+        register(SAMPLERS, name, plugin);
+    }
+
     private <V> void register(TypeLiteral<V> type, String name, Class<? extends V> plugin) {
         if (!NAME.matcher(name).matches()) {
             addError("plugin name '%s' of %s is not lower-kebab-case", name, plugin.getName());
@@ -65,7 +71,8 @@ public abstract class PluginModule extends AbstractModule {
 
     /** Declares the (possibly empty) maps so that a kind without plugins still injects. */
     static void declareAll(com.google.inject.Binder binder) {
-        for (TypeLiteral<?> t : new TypeLiteral<?>[] {DATASETS, ENERGIES, NOISES, OBJECTIVES, SCHEDULES, LOGGERS}) {
+        for (TypeLiteral<?> t : new TypeLiteral<?>[] {DATASETS, ENERGIES, NOISES, OBJECTIVES, SCHEDULES, LOGGERS,
+                SAMPLERS /* [issue-13] */}) {
             MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), t);
         }
     }

@@ -12,13 +12,15 @@ public final class PluginRegistry {
     @Inject
     PluginRegistry(Map<String, DatasetPlugin<?>> datasets, Map<String, EnergyPlugin<?>> energies,
             Map<String, NoisePlugin<?>> noises, Map<String, ObjectivePlugin<?>> objectives,
-            Map<String, SchedulePlugin<?>> schedules, Map<String, LoggerPlugin<?>> loggers) {
+            Map<String, SchedulePlugin<?>> schedules, Map<String, LoggerPlugin<?>> loggers,
+            Map<String, SamplerPlugin<?>> samplers /* [issue-13] */) {
         plugins.put(PluginKind.DATASET, new TreeMap<>(datasets));
         plugins.put(PluginKind.ENERGY, new TreeMap<>(energies));
         plugins.put(PluginKind.NOISE, new TreeMap<>(noises));
         plugins.put(PluginKind.OBJECTIVE, new TreeMap<>(objectives));
         plugins.put(PluginKind.SCHEDULE, new TreeMap<>(schedules));
         plugins.put(PluginKind.LOGGER, new TreeMap<>(loggers));
+        plugins.put(PluginKind.SAMPLER, new TreeMap<>(samplers)); // [issue-13]
     }
 
     /** The plugins of a kind, sorted by name. */

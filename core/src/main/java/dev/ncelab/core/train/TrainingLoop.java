@@ -94,6 +94,9 @@ public final class TrainingLoop {
             c.add("log_z_quadrature");
             c.add("test_loglik");
         }
+        if (evaluator.importanceSampled()) { // [issue-13] importance-sampled log Z where there is no box
+            c.addAll(List.of("log_z_is", "log_z_is_se", "is_ess", "test_loglik"));
+        }
         if (exp.noise().trainable()) {
             c.add("flow_test_loglik");
         }
