@@ -26,7 +26,11 @@ public record CsvConfig(
         @Param(doc = "the first row holds the column names", value = "true") boolean header,
         @Param(doc = "cells over " + CsvConfig.OUTLIER_MADS + " median absolute deviations from their column's median"
                 + " (typically a lost decimal point): warn (log them, keep the rows), error, or drop their rows",
-                value = "warn") Outliers outliers) {
+                value = "warn") Outliers outliers,
+        @Param(doc = "integer-valued columns to dequantise: each cell v becomes v + u, u uniform in [-0.5, 0.5),"
+                + " seeded, in file units before standardising (a continuous density of rounded values is"
+                + " degenerate); the wine files' quality and sulfur dioxide counts. null: none",
+                value = "null") List<String> dequantize) {
     /** How far from the median, in median absolute deviations, a cell counts as an outlier. */
     public static final int OUTLIER_MADS = 1000;
 
@@ -43,6 +47,10 @@ public record CsvConfig(
             Checks.nonEmpty("columns", columns);
             Checks.that(new HashSet<>(columns).size() == columns.size(), "columns",
                     "expected each column once, found " + columns);
+        }
+        if (dequantize != null) {
+            Checks.that(new HashSet<>(dequantize).size() == dequantize.size(), "dequantize",
+                    "expected each column once, found " + dequantize);
         }
         Checks.that(testFraction > 0 && testFraction < 1, "test_fraction",
                 "expected a number in (0, 1) exclusive, found " + testFraction);

@@ -18,14 +18,23 @@ public final class CsvDataset implements Dataset {
     private final double[] mean;
     private final double[] scale;
     private final List<String> warnings;
+    private final boolean[] integer;
+    private final double[] min;
+    private final double[] max;
 
     /**
      * @param mean the value subtracted from each column (zeros when not standardised)
      * @param scale the value each column was then divided by (ones when not standardised)
      * @param warnings what was found suspicious in the file (outlier cells), one line each
+     * @param integer the dequantised (integer-valued) columns
+     * @param min per-column minimum of the training rows in file units, before dequantisation
+     * @param max per-column maximum of the training rows in file units, before dequantisation
      */
     public CsvDataset(List<String> columns, Matrix train, Matrix heldOut, double[] mean, double[] scale,
-            List<String> warnings) {
+            List<String> warnings, boolean[] integer, double[] min, double[] max) {
+        this.integer = integer.clone();
+        this.min = min.clone();
+        this.max = max.clone();
         this.columns = List.copyOf(columns);
         this.warnings = List.copyOf(warnings);
         this.train = train;
@@ -52,6 +61,25 @@ public final class CsvDataset implements Dataset {
     /** Suspicious cells found while reading ({@code file:line column 'name': ...}), kept or dropped. */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /**
+     * Which columns hold whole numbers and were dequantised (spread uniformly over [v - 0.5, v + 0.5) before
+     * standardising): their values in {@link #train()} and {@link #heldOut()} carry that jitter, and rounding a
+     * de-standardised value gives the cell back.
+     */
+    public boolean[] integerColumns() {
+        return integer.clone();
+    }
+
+    /** Per-column minimum of the training rows in file units (before dequantisation). */
+    public double[] trainingMin() {
+        return min.clone();
+    }
+
+    /** Per-column maximum of the training rows in file units (before dequantisation). */
+    public double[] trainingMax() {
+        return max.clone();
     }
 
     /** Model-space row to file units. */

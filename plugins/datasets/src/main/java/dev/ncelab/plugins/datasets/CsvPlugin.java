@@ -41,7 +41,9 @@ import org.apache.logging.log4j.Logger;
  * (up to {@value #MAX_ERRORS}) are reported at once as {@code file:line} with what to fix. Cells absurdly far
  * from their column's median are reported too (see {@link CsvConfig#outliers()}). The held-out rows are a
  * seeded random split ({@code test_fraction} of the rows, from the run's "heldout" stream) that training never
- * sees, and standardisation uses the training split's statistics only.
+ * sees, with every copy of a duplicated row on one side (the red wine file has 240 extra copies; split apart they
+ * would let held-out figures measure memorisation), and standardisation uses the training split's statistics
+ * only. Integer-valued columns named in {@code dequantize} are spread uniformly over their rounding interval.
  */
 public final class CsvPlugin implements Plugin<CsvConfig, Dataset> {
     static final int MAX_ERRORS = 20;
@@ -70,7 +72,10 @@ public final class CsvPlugin implements Plugin<CsvConfig, Dataset> {
             throw new ConfigException(config.path(), "dataset.outliers", "only " + n + " row is left after dropping"
                     + " the outlier rows: set dataset.outliers: warn, or fix the file");
         }
-        boolean[] held = heldOutRows(n, config.testFraction(), context.random("heldout"));
+        boolean[] held = heldOutRows(table.rows, config.testFraction(), context.random("heldout"));
+        boolean[] integer = dequantizedColumns(config, table);
+        double[][] range = trainingRange(table, held);
+        dequantize(table, integer, context.random("dequantize"));
         int test = 0;
         for (boolean h : held) {
             test += h ? 1 : 0;
@@ -97,18 +102,94 @@ public final class CsvPlugin implements Plugin<CsvConfig, Dataset> {
             }
         }
         return new CsvDataset(table.names, new Matrix(trainData, n - test, d), new Matrix(testData, test, d), mean,
-                scale, warnings);
+                scale, warnings, integer, range[0], range[1]);
     }
 
-    /** Which of n rows are held out: round(n * fraction) of them (at least 1, at most n - 1), at random. */
-    static boolean[] heldOutRows(int n, double fraction, Random random) {
-        int test = (int) Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
+    /**
+     * Which rows are held out: about round(n * fraction) of them (at least 1 row, at most n - 1), at random, with
+     * every copy of a duplicated row on the same side. Identical rows form one group; groups are taken in a
+     * seeded random order until the held-out rows reach the target (so the count can exceed it by less than the
+     * largest group). A table without duplicates gets exactly the row split of a plain permutation.
+     */
+    static boolean[] heldOutRows(List<double[]> rows, double fraction, Random random) {
+        int n = rows.size();
+        int target = (int) Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
+        Map<List<Double>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            List<Double> key = Arrays.stream(rows.get(i)).boxed().toList();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> list = new ArrayList<>(groups.values());
         boolean[] held = new boolean[n];
-        int[] order = Generators.permutation(n, random);
-        for (int i = 0; i < test; i++) {
-            held[order[i]] = true;
+        int[] order = Generators.permutation(list.size(), random);
+        int count = 0;
+        for (int g = 0; g < order.length && count < target; g++) {
+            List<Integer> group = list.get(order[g]);
+            if (count + group.size() > n - 1) {
+                continue;
+            }
+            for (int i : group) {
+                held[i] = true;
+            }
+            count += group.size();
         }
         return held;
+    }
+
+    /** The columns named by {@code dequantize}, as a mask over the kept columns; unknown names are errors. */
+    static boolean[] dequantizedColumns(CsvConfig config, Table table) {
+        boolean[] mask = new boolean[table.names.size()];
+        if (config.dequantize() == null) {
+            return mask;
+        }
+        List<ConfigError> errors = new ArrayList<>();
+        for (String name : config.dequantize()) {
+            int j = table.names.indexOf(name);
+            if (j < 0) {
+                errors.add(new ConfigError(config.path(), "dataset.dequantize", "unknown column '" + name + "'"
+                        + Names.didYouMean(name, table.names) + "; the kept columns are: "
+                        + String.join(", ", table.names)));
+                continue;
+            }
+            mask[j] = true;
+            long fractional = table.rows.stream().filter(r -> r[j] != Math.rint(r[j])).count();
+            if (fractional > 0) {
+                LOG.warn("{}: dataset.dequantize names column '{}', but {} of its cells are not whole numbers;"
+                        + " they are spread over [v - 0.5, v + 0.5) too", config.path(), name, fractional);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return mask;
+    }
+
+    /** Per-column minimum and maximum of the training rows, in file units (before dequantisation). */
+    private static double[][] trainingRange(Table table, boolean[] held) {
+        int d = table.names.size();
+        double[][] r = new double[2][d];
+        Arrays.fill(r[0], Double.POSITIVE_INFINITY);
+        Arrays.fill(r[1], Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < held.length; i++) {
+            if (!held[i]) {
+                for (int j = 0; j < d; j++) {
+                    r[0][j] = Math.min(r[0][j], table.rows.get(i)[j]);
+                    r[1][j] = Math.max(r[1][j], table.rows.get(i)[j]);
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Adds u ~ U[-0.5, 0.5) to every cell of the masked columns, row by row from a seeded stream. */
+    private static void dequantize(Table table, boolean[] mask, Random random) {
+        for (double[] row : table.rows) {
+            for (int j = 0; j < mask.length; j++) {
+                if (mask[j]) {
+                    row[j] += random.nextDouble() - 0.5;
+                }
+            }
+        }
     }
 
     /**
