@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Everything needed to continue a run exactly: the driver's state (position in the epoch's shuffled order, next
+ * Everything needed to continue a run exactly, in this order: the driver's state (position in the epoch's shuffled order, next
  * learner, counters, random streams), every player's parameters and optimiser state, and the state of every
  * {@link Stateful} component (schedule, sampler). Written to a temporary file and renamed; the previous checkpoint
  * is kept as {@code .prev} until the new one is complete.
@@ -45,7 +45,6 @@ final class Checkpoint {
             DataOutputStream out = new DataOutputStream(raw);
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
-            writePlayers(out, t);
             out.writeLong(s.step);
             out.writeInt(s.epoch);
             out.writeInt(s.position);
@@ -64,6 +63,7 @@ final class Checkpoint {
             }
             writeRandom(out, s.shuffle);
             writeRandom(out, s.objective);
+            writePlayers(out, t);
             for (Map.Entry<PluginKind, Object> e : t.experiment().components().entrySet()) {
                 if (e.getValue() instanceof Stateful st) {
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -81,7 +81,6 @@ final class Checkpoint {
     static void load(Path file, Training t) {
         TrainingState s = t.state();
         try (DataInputStream in = open(file)) {
-            readPlayers(in, t);
             s.step = in.readLong();
             s.epoch = in.readInt();
             s.position = in.readInt();
@@ -99,6 +98,7 @@ final class Checkpoint {
             }
             s.shuffle = readRandom(in);
             s.objective = readRandom(in);
+            readPlayers(in, t);
             var components = t.experiment().components();
             for (String key = in.readUTF(); !key.isEmpty(); key = in.readUTF()) {
                 byte[] b = new byte[in.readInt()];
@@ -113,15 +113,6 @@ final class Checkpoint {
             }
         } catch (IOException | ClassNotFoundException e) {
             throw new UncheckedIOException(new IOException("cannot resume from " + file + ": " + e.getMessage(), e));
-        }
-    }
-
-    /** Restores only the players' parameters (for using a trained run); optimiser states are read and dropped. */
-    static void loadModels(Path file, Training t) {
-        try (DataInputStream in = open(file)) {
-            readPlayers(in, t);
-        } catch (IOException e) {
-            throw new UncheckedIOException(new IOException("cannot read " + file + ": " + e.getMessage(), e));
         }
     }
 
