@@ -37,7 +37,7 @@ public final class Adam {
 
     /**
      * One update from the gradients the last backward pass left on the parameters, if they are all finite. A
-     * finite loss can still have an overflowing gradient (an early MAF sample, reference.md §10); then the
+     * finite loss can still have an overflowing gradient (an early MAF sample, docs/reference.md §10); then the
      * gradients are cleared, nothing changes (moments included), and the step reports false.
      */
     public boolean step() {
