@@ -91,6 +91,9 @@ class CheckpointTest {
         }
     }
 
+    static final String WITH_SAMPLER = Toy.BASE.replace("objective: {type: toy}",
+            "objective: {type: toy, sample: true}\nsampler: {type: counting}");
+
     @Test
     void saveThenLoadRestoresStateParametersMomentsAndStatefulComponents() throws Exception {
         Path dir = tmp.resolve("run");
@@ -98,15 +101,17 @@ class CheckpointTest {
         Map<String, byte[]> moments;
         TrainingState s;
         long position;
-        try (Experiment exp = Toy.build(with("training.max_steps=5", "objective.nan_calls=[2]"))) {
+        long drawn;
+        try (Experiment exp = Toy.buildYaml(WITH_SAMPLER, with("training.max_steps=5", "objective.nan_calls=[2]"))) {
             Trainer t = new Trainer(exp, Toy.directory(dir), List.of(new Checkpoints(0)));
             t.run(false);
             saved = parameters(t);
             moments = optimiserStates(t);
             s = t.state();
             position = ((Toy.Cycle) exp.schedule()).position;
+            drawn = ((Toy.ToyObjective) exp.objective()).sampler.drawn;
         }
-        try (Experiment exp = Toy.build(RUN)) {
+        try (Experiment exp = Toy.buildYaml(WITH_SAMPLER, RUN)) {
             Trainer t = new Trainer(exp, Toy.directory(dir), List.of());
             Map<String, float[]> fresh = parameters(t);
             Checkpoint.load(dir.resolve("checkpoints/last.ckpt"), t);
@@ -132,6 +137,8 @@ class CheckpointTest {
             });
             assertEquals(4, position, "four completed steps moved the cycle four times");
             assertEquals(position, ((Toy.Cycle) exp.schedule()).position, "the schedule's state (Stateful)");
+            assertEquals(4 * 2, drawn, "two energy steps (1 and 5) drew 4 points each");
+            assertEquals(drawn, ((Toy.ToyObjective) exp.objective()).sampler.drawn, "the sampler's state (Stateful)");
         }
     }
 

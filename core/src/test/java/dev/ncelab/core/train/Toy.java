@@ -59,6 +59,7 @@ public final class Toy {
             objective("toy", ObjectivePlugin.class);
             schedule("cycle", CyclePlugin.class);
             register(WIDGET, "gear", GearPlugin.class);
+            sampler("counting", SamplerPlugin.class);
         }
     }
 
@@ -303,7 +304,9 @@ public final class Toy {
     public record ObjectiveConfig(
             @Param(doc = "contrast with the noise model (then noise: is required)", value = "true") boolean usesNoise,
             @Param(doc = "calls of step() (1-based) whose loss is NaN", value = "[]") List<Integer> nanCalls,
-            @Param(doc = "ask for a widget", value = "false") boolean widget) {}
+            @Param(doc = "ask for a widget", value = "false") boolean widget,
+            @Param(doc = "draw from the sampler each energy step (then sampler: is required)", value = "false")
+                    boolean sample) {}
 
     /** Squared log-ratio loss; records every call. */
     public static final class ToyObjective implements Objective {
@@ -311,6 +314,7 @@ public final class Toy {
         final NoiseModel noise;
         final Set<Integer> nanCalls;
         final Widget widget;
+        CountingSampler sampler;
         int calls;
         /** The learner and the batch's rows of every call. */
         final List<String> learners = new ArrayList<>();
@@ -343,6 +347,9 @@ public final class Toy {
             learners.add(step.learner());
             batches.add(step.batch().toFloatArray());
             boolean nan = nanCalls.contains(calls);
+            if (sampler != null && step.learner().equals(Player.ENERGY)) {
+                sampler.sample(step.manager(), energy, 4, step.random()); // unrecorded work before the forward pass
+            }
             return step.record(() -> {
                 NDArray x = step.batch();
                 NDArray loss;
@@ -380,7 +387,11 @@ public final class Toy {
             EnergyModel energy = context.require(PluginKind.ENERGY, EnergyModel.class);
             NoiseModel noise = c.usesNoise() ? context.require(PluginKind.NOISE, NoiseModel.class) : null;
             Widget w = c.widget() ? context.require(WIDGET, Widget.class) : null;
-            return new ToyObjective(energy, noise, new LinkedHashSet<>(c.nanCalls()), w);
+            ToyObjective o = new ToyObjective(energy, noise, new LinkedHashSet<>(c.nanCalls()), w);
+            if (c.sample()) {
+                o.sampler = (CountingSampler) context.require(PluginKind.SAMPLER, dev.ncelab.core.sample.Sampler.class);
+            }
+            return o;
         }
     }
 
@@ -441,6 +452,53 @@ public final class Toy {
         @Override
         public Schedule create(CycleConfig c, PluginContext context) {
             return new Cycle(c.pattern());
+        }
+    }
+
+    // ---- a sampler with state: the number of points it has drawn (checkpointed through Stateful) ----
+
+    public record SamplerConfig() {}
+
+    public static final class CountingSampler implements dev.ncelab.core.sample.Sampler {
+        long drawn;
+
+        @Override
+        public NDArray sample(NDManager into, EnergyModel energy, int n, Random random) {
+            drawn += n;
+            return into.create(normal(n, 2, random).data(), new Shape(n, 2));
+        }
+
+        @Override
+        public NDArray sampleFrom(NDManager into, EnergyModel energy, NDArray start, NDArray free, Random random) {
+            drawn += start.getShape().get(0);
+            return start.duplicate();
+        }
+
+        @Override
+        public void save(DataOutputStream out) throws IOException {
+            out.writeLong(drawn);
+        }
+
+        @Override
+        public void load(DataInputStream in) throws IOException {
+            drawn = in.readLong();
+        }
+    }
+
+    public static final class SamplerPlugin implements Plugin<SamplerConfig, dev.ncelab.core.sample.Sampler> {
+        @Override
+        public Class<SamplerConfig> configType() {
+            return SamplerConfig.class;
+        }
+
+        @Override
+        public String doc() {
+            return "counts its draws";
+        }
+
+        @Override
+        public dev.ncelab.core.sample.Sampler create(SamplerConfig c, PluginContext context) {
+            return new CountingSampler();
         }
     }
 }

