@@ -155,18 +155,21 @@ public final class WandbSync {
         String notes = WandbSettings.first(str(section.get("notes")), env.get("WANDB_NOTES"));
         List<String> tags = section.get("tags") instanceof List<?> l
                 ? l.stream().map(String::valueOf).toList() : WandbSettings.tags(env.get("WANDB_TAGS"));
+        String sweep = old != null && old.sweepId() != null ? old.sweepId()
+                : WandbSettings.trimmed(env.get("WANDB_SWEEP_ID"));
         state.identity(runId, entity, project, baseUrl, "online", name, group);
+        state.sweepId(sweep);
         state.written(scan.lines(), state.droppedLines());
         state.exitCode(exitCode);
         state.save(); // the run id is kept before the server is contacted, so a second sync reuses it
 
         Uploader.RunSpec spec = new Uploader.RunSpec(runId, entity, project, name, group, notes, tags,
                 WandbSettings.trimmed(env.get("WANDB_JOB_TYPE")), WandbLogger.string(meta.get("git_commit")),
-                WandbLogger.string(meta.get("host")), ConfigEncoding.encode(config));
+                WandbLogger.string(meta.get("host")), ConfigEncoding.encode(config), sweep);
         long before = sameServer ? state.historyAccepted() : 0;
         try (WandbClient client = new WandbClient(baseUrl, key, tuning, WandbSettings.graphqlHeaders(env))) {
             Uploader u = new Uploader(client, dir, state, tuning, spec, WandbSettings.appUrl(baseUrl, env),
-                    scan.lines(), true, "; run 'ncelab wandb-sync " + runDir + "' again to continue");
+                    scan.lines(), true, "; run './ncelab wandb-sync " + runDir + "' again to continue");
             u.linesCommitted(scan.lines(), scan.bytes());
             if (sameServer && state.summaryAccepted()) {
                 u.summaryAlreadyAccepted(summary);
