@@ -43,6 +43,8 @@ public final class WandbLogger implements RunLogger {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How often the end of a run shows how far the upload got. */
     static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The least time the end of a run gives the writer to complete the local wandb/ files. */
+    static final long LOCAL_FINISH_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final WandbSettings settings;
     private final Tuning tuning;
@@ -162,7 +164,8 @@ public final class WandbLogger implements RunLogger {
             return;
         }
         finished = true;
-        long deadline = System.nanoTime() + tuning.finishTimeout().toNanos();
+        // the local files get at least LOCAL_FINISH (a short finish_timeout is about the server, not the disk)
+        long deadline = System.nanoTime() + Math.max(tuning.finishTimeout().toNanos(), LOCAL_FINISH_NANOS);
         try {
             if (pending != null && !queue.offer(pending, left(deadline), TimeUnit.NANOSECONDS)) {
                 dropped.incrementAndGet();
@@ -172,7 +175,7 @@ public final class WandbLogger implements RunLogger {
             if (!queue.offer(new End(status, copy), left(deadline), TimeUnit.NANOSECONDS)
                     || !writerDone.await(left(deadline), TimeUnit.NANOSECONDS)) {
                 LOG.warn("W&B: the local wandb/ files of {} could not be completed within {} s", info.directory(),
-                        tuning.finishTimeout().toSeconds());
+                        TimeUnit.NANOSECONDS.toSeconds(Math.max(tuning.finishTimeout().toNanos(), LOCAL_FINISH_NANOS)));
                 stopAll();
                 return;
             }
