@@ -2,7 +2,6 @@ package dev.ncelab.core.train;
 
 import dev.ncelab.core.model.Adam;
 import dev.ncelab.core.objective.Player;
-import dev.ncelab.core.plugin.PluginKind;
 import dev.ncelab.core.plugin.Stateful;
 import dev.ncelab.core.run.AtomicFiles;
 import java.io.BufferedInputStream;
@@ -64,14 +63,12 @@ final class Checkpoint {
             writeRandom(out, s.shuffle);
             writeRandom(out, s.objective);
             writePlayers(out, t);
-            for (Map.Entry<PluginKind, Object> e : t.experiment().components().entrySet()) {
-                if (e.getValue() instanceof Stateful st) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    st.save(new DataOutputStream(bytes));
-                    out.writeUTF(e.getKey().key());
-                    out.writeInt(bytes.size());
-                    out.write(bytes.toByteArray());
-                }
+            for (Map.Entry<String, Stateful> e : stateful(t).entrySet()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                e.getValue().save(new DataOutputStream(bytes));
+                out.writeUTF(e.getKey());
+                out.writeInt(bytes.size());
+                out.write(bytes.toByteArray());
             }
             out.writeUTF("");
             out.flush();
@@ -99,14 +96,12 @@ final class Checkpoint {
             s.shuffle = readRandom(in);
             s.objective = readRandom(in);
             readPlayers(in, t);
-            var components = t.experiment().components();
+            Map<String, Stateful> stateful = stateful(t);
             for (String key = in.readUTF(); !key.isEmpty(); key = in.readUTF()) {
                 byte[] b = new byte[in.readInt()];
                 in.readFully(b);
-                String section = key;
-                Object c = components.entrySet().stream().filter(e -> e.getKey().key().equals(section))
-                        .map(Map.Entry::getValue).findFirst().orElse(null);
-                if (!(c instanceof Stateful st)) {
+                Stateful st = stateful.get(key);
+                if (st == null) {
                     throw new IOException("the checkpoint holds the state of a '" + key + "' that this run lacks");
                 }
                 st.load(new DataInputStream(new ByteArrayInputStream(b)));
@@ -114,6 +109,22 @@ final class Checkpoint {
         } catch (IOException | ClassNotFoundException e) {
             throw new UncheckedIOException(new IOException("cannot resume from " + file + ": " + e.getMessage(), e));
         }
+    }
+
+    /** The components (by section) and listeners (by class) whose state a checkpoint carries. */
+    private static Map<String, Stateful> stateful(Training t) {
+        Map<String, Stateful> out = new java.util.LinkedHashMap<>();
+        t.experiment().components().forEach((kind, c) -> {
+            if (c instanceof Stateful st) {
+                out.put(kind.key(), st);
+            }
+        });
+        for (TrainingListener l : t.listeners()) {
+            if (l instanceof Stateful st) {
+                out.put("listener:" + l.getClass().getSimpleName(), st);
+            }
+        }
+        return out;
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -133,6 +133,11 @@ public final class Trainer implements Training {
     }
 
     @Override
+    public List<TrainingListener> listeners() {
+        return listeners;
+    }
+
+    @Override
     public long totalSteps() {
         return total;
     }
