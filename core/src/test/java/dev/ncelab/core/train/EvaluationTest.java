@@ -45,7 +45,9 @@ class EvaluationTest {
 
     @Test
     void twoDimensionsWithATrainableNoise() {
-        columnsMatch(List.of("mse_logp", "log_z_quadrature", "test_loglik", "flow_test_loglik"),
+        // with a flow, the importance-sampled log Z (the flow as proposal) is reported beside the quadrature
+        columnsMatch(List.of("mse_logp", "log_z_quadrature", "test_loglik", "log_z_is", "log_z_is_se", "is_ess",
+                "flow_test_loglik"),
                 "dataset.density=true", "noise.trainable=true");
     }
 

@@ -87,6 +87,11 @@ class Recorder implements TrainingListener {
         }
 
         @Override
+        public List<TrainingListener> listeners() {
+            return List.of();
+        }
+
+        @Override
         public long totalSteps() {
             return total;
         }
