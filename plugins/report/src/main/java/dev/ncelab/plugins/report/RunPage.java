@@ -81,8 +81,8 @@ public final class RunPage {
                 .append("</small></h1>\n<p class=\"meta\"><span class=\"status ").append(Page.esc(status)).append("\">")
                 .append(Page.esc(status)).append("</span>");
         meta(b, "seed", run.metadata().getOrDefault("seed", run.config().get("seed")));
-        meta(b, "started", run.metadata().get("started"));
-        meta(b, "ended", run.metadata().get("ended"));
+        meta(b, "started", time(run.metadata().get("started")));
+        meta(b, "ended", time(run.metadata().get("ended")));
         meta(b, "steps", run.summary().get("steps"));
         meta(b, "seconds", run.summary().get("seconds") instanceof Number n ? Page.fmt(n.doubleValue()) : null);
         meta(b, "commit", run.metadata().get("git_commit") instanceof String s && s.length() > 12 ? s.substring(0, 12)
@@ -120,6 +120,15 @@ public final class RunPage {
                         + " jet (as stored, the reference's)</label> <label><input type=\"radio\" name=\"cmap\" "
                         + "value=\"viridis\" id=\"cmap-viridis\"> viridis (perceptually uniform)</label></span>")
                 .append("</div>\n<img id=\"density-img\" alt=\"density panels\"></section>\n");
+    }
+
+    /** An ISO time to the second, {@code 2026-11-29 23:36:44}. */
+    static String time(Object iso) {
+        if (iso == null) {
+            return null;
+        }
+        String s = iso.toString().replace('T', ' ');
+        return s.length() > 19 && s.charAt(4) == '-' ? s.substring(0, 19) : s;
     }
 
     private static void meta(StringBuilder b, String key, Object v) {
