@@ -109,8 +109,14 @@ final class Charts {
         return cols.get(c) instanceof Double[] a && Arrays.stream(a).anyMatch(x -> x != null);
     }
 
-    /** A counter of skipped steps that stayed 0 says nothing: left out. */
+    /**
+     * A counter of skipped steps that stayed 0 says nothing, nor does the EBM's fraction of steps when it trained
+     * every step (NCE): left out.
+     */
     private static boolean worthShowing(String c, Map<String, Object> cols) {
+        if (c.equals("energy_fraction")) {
+            return cols.containsKey(EBM_TRAINED);
+        }
         if (!c.equals("nonfinite_steps")) {
             return true;
         }
