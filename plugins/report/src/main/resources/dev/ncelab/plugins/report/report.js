@@ -78,7 +78,7 @@
     var data = [e.x, e.mean, e.lo, e.hi];
     var series = [{ label: e.param },
       { label: 'mean', stroke: palette[0], width: 2, points: { show: true, size: 7 } },
-      { label: 'mean − sd', stroke: 'rgba(31,119,180,0.35)', width: 1, points: { show: false } },
+      { label: 'mean ± sd', stroke: 'rgba(31,119,180,0.35)', width: 1, points: { show: false } },
       { label: 'mean + sd', stroke: 'rgba(31,119,180,0.35)', width: 1, points: { show: false } }];
     var points = 0;
     e.points.forEach(function (ys, j) {
@@ -101,6 +101,12 @@
       axes: [axisX, { label: e.metric, size: 60 }], bands: [{ series: [3, 2], fill: 'rgba(31,119,180,0.12)' }],
       legend: { live: false } };
     var u = new uPlot(opts, data, div);
+    // one legend entry for the band and one for the points
+    var rows = u.root.querySelectorAll('.u-legend .u-series');
+    var offset = series.length - rows.length; // 1 when the legend leaves out the x series
+    for (var i = 3; i < series.length; i++) {
+      if (i !== 4 && rows[i - offset]) { rows[i - offset].style.display = 'none'; }
+    }
     plots.push({ plot: u, div: div });
     state.charts.push({ id: 'effect:' + e.param, title: e.param, series: series.length - 1, points: points });
   }
