@@ -51,9 +51,12 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** A headless browser, or the test is skipped (with the reason) where none can be installed. */
+    /** A headless browser, or the test is skipped (with the reason, also printed) where none can be installed. */
     public static Browser open() {
         String why = ensureInstalled();
+        if (why != null) {
+            System.err.println("browser tests skipped: no headless Chromium: " + why);
+        }
         Assumptions.assumeTrue(why == null, () -> "skipped: no headless Chromium: " + why);
         // Selenium looks for DevTools bindings of the browser's version, which the tests do not use
         QUIET.setLevel(Level.SEVERE);
@@ -72,7 +75,7 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Null when chromium and chromedriver are there (installing them if needed), else why not. */
-    static synchronized String ensureInstalled() {
+    public static synchronized String ensureInstalled() {
         if (checked) {
             return unavailable;
         }
@@ -111,7 +114,9 @@ public final class Browser implements AutoCloseable {
     }
 
     static String which(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+        // ncelab.browser.path replaces PATH for this look-up (to try the skip path: -Dncelab.browser.path=/none)
+        String path = System.getProperty("ncelab.browser.path", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
                 return p.toString();
