@@ -94,18 +94,18 @@ class ReportCommandTest {
         }
         if (noBrowser == null) {
             try (Browser b = Browser.open()) {
-            b.load(page);
-            assertEquals(List.of(), b.problems());
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> charts = (List<Map<String, Object>>) b.js("return window.ncelab.charts");
-            // 30 steps logged every 2: 15 rows; the truth metrics at steps 10, 20, 30: 3 points
-            for (Map<String, Object> c : charts) {
-                assertTrue(((Number) c.get("points")).intValue() >= 3, c.toString());
-            }
-            String src = (String) b.js("return document.getElementById('density-img').src");
-            b.driver().findElement(By.id("epoch-slider")).sendKeys(Keys.HOME);
-            String first = (String) b.js("return document.getElementById('density-img').src");
-            assertTrue(src.endsWith("epoch_003.png") && first.endsWith("epoch_001.png"), src + " " + first);
+                b.load(page);
+                assertEquals(List.of(), b.problems());
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> charts = (List<Map<String, Object>>) b.js("return window.ncelab.charts");
+                // 30 steps logged every 2: 15 rows; the truth metrics at steps 10, 20, 30: 3 points
+                for (Map<String, Object> c : charts) {
+                    assertTrue(((Number) c.get("points")).intValue() >= 3, c.toString());
+                }
+                String src = (String) b.js("return document.getElementById('density-img').src");
+                b.driver().findElement(By.id("epoch-slider")).sendKeys(Keys.HOME);
+                String first = (String) b.js("return document.getElementById('density-img').src");
+                assertTrue(src.endsWith("epoch_003.png") && first.endsWith("epoch_001.png"), src + " " + first);
             }
         }
 
