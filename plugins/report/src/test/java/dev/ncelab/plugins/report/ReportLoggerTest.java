@@ -28,6 +28,7 @@ class ReportLoggerTest {
         Files.delete(run.resolve("summary.json"));
         RunLogger logger = new ReportPlugin().create(new ReportConfig(true, true), context(run));
         logger.start(new RunInfo("x", "r", run, Map.of(), null, false));
+        ((ReportLogger) logger).flush();
         Path page = run.resolve("report.html");
         String first = Files.readString(page);
         assertTrue(first.contains("http-equiv=\"refresh\"") && first.contains("\"epochs\":[]"), "running, no plot yet");
@@ -35,6 +36,7 @@ class ReportLoggerTest {
             Path p = run.resolve(String.format("plots/epoch_%03d.png", e));
             DensityPlot.write(p, Fixtures.panels(e, 2));
             logger.artifact(e * 100L, "density", p);
+            ((ReportLogger) logger).flush();
             String html = Files.readString(page);
             assertTrue(html.contains("plots/viridis/epoch_00" + e + ".png"), "epoch " + e + " and its viridis copy");
             assertTrue(Files.exists(Viridis.copyOf(p)));
@@ -54,6 +56,7 @@ class ReportLoggerTest {
         Path run = Fixtures.fceRun(tmp.resolve("r"), 10, 1, 0.6, 2);
         RunLogger logger = new ReportPlugin().create(new ReportConfig(true, true), context(run));
         logger.start(new RunInfo("x", "r", run, Map.of(), null, false));
+        ((ReportLogger) logger).flush();
         String before = Files.readString(run.resolve("report.html"));
         Files.writeString(run.resolve("summary.json"), "{broken");
         Files.writeString(run.resolve("plots/epoch_002.png"), "not a png");
