@@ -22,10 +22,12 @@ final class Charts {
     private record Group(String id, String title, List<String> columns) {}
 
     private static final List<Group> GROUPS = List.of(
-            new Group("value", "objective value (−V, the loss the EBM minimises)", List.of("value")),
+            new Group("loss", "the objective's loss (nce_loss = −V, log 4 at chance; ranking_loss; nll of a flow alone; "
+                    + "cd_loss; dsm_loss)", List.of("nce_loss", "ranking_loss", "nll", "cd_loss", "dsm_loss",
+                    "value")),
             new Group("accuracy", "classifier accuracy", List.of("accuracy")),
-            new Group("log_z", "log Z: learned c beside the quadrature of the model", List.of("log_z",
-                    "log_z_quadrature")),
+            new Group("log_z", "log Z: learned c beside the model's normaliser (quadrature, importance sampling)",
+                    List.of("log_z", "log_z_quadrature", "log_z_is")),
             new Group("mse_logp", "log-density MSE against the truth (held out)", List.of("mse_logp")),
             new Group("loglik", "held-out log-likelihood (nats per point)", List.of("test_loglik",
                     "flow_test_loglik")),

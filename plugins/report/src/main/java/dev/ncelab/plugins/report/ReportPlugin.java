@@ -1,12 +1,13 @@
 package dev.ncelab.plugins.report;
 
 import com.google.inject.Inject;
-import dev.ncelab.core.plugin.LoggerPlugin;
+import dev.ncelab.core.plugin.Plugin;
+import dev.ncelab.core.run.RunLogger;
 import dev.ncelab.core.plugin.PluginContext;
 import dev.ncelab.core.run.RunLogger;
 
 /** {@code logging: {report: {...}}}: a self-contained {@code report.html} per run (on unless disabled). */
-public final class ReportPlugin implements LoggerPlugin<ReportConfig> {
+public final class ReportPlugin implements Plugin<ReportConfig, RunLogger> {
     @Inject
     public ReportPlugin() {}
 

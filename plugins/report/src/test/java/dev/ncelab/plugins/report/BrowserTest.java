@@ -72,7 +72,7 @@ class BrowserTest {
         // loading and drawing 6 charts of 5,000 rows took 0.43 s here; 10 s would be an unusable page
         assertTrue(seconds < 10, "load took " + seconds + " s");
         List<Map<String, Object>> charts = charts();
-        assertEquals(List.of("value", "accuracy", "log_z", "mse_logp", "loglik", "players"),
+        assertEquals(List.of("loss", "accuracy", "log_z", "mse_logp", "loglik", "players"),
                 charts.stream().map(c -> c.get("id")).toList());
         for (Map<String, Object> c : charts) {
             assertTrue(((Number) c.get("points")).longValue() >= 500, "chart " + c.get("id") + " has " + c.get("points")
@@ -113,11 +113,11 @@ class BrowserTest {
         assertEquals(List.of(), browser.problems(), "console errors or network requests");
         List<Map<String, Object>> charts = charts();
         List<Object> ids = charts.stream().map(c -> c.get("id")).toList();
-        assertTrue(ids.containsAll(List.of("effect:schedule.threshold", "effect:seed", "value", "mse_logp")), ids.toString());
+        assertTrue(ids.containsAll(List.of("effect:schedule.threshold", "effect:seed", "loss", "mse_logp")), ids.toString());
         // 5 finished points: each is a dot in each parameter's chart
         assertEquals(5L, chart(charts, "effect:schedule.threshold").get("points"));
         assertEquals(5L, chart(charts, "effect:seed").get("points"));
-        assertEquals(3L, chart(charts, "value").get("series"), "the 3 best points' curves");
+        assertEquals(3L, chart(charts, "loss").get("series"), "the 3 best points' curves");
 
         int col = ((Long) browser.js("return Array.from(document.querySelectorAll('#jobs thead th')).findIndex("
                 + "th => th.textContent === 'mse_logp')")).intValue();
@@ -166,7 +166,7 @@ class BrowserTest {
         browser.load(page);
         assertEquals(List.of(), browser.problems(), "console errors or network requests");
         Map<String, Object> value = charts().get(0);
-        assertEquals("value", value.get("id"));
+        assertEquals("loss", value.get("id"));
         assertEquals(2L, value.get("series"), "one line per run");
         assertEquals(500L, value.get("points"), "300 + 200 rows");
         @SuppressWarnings("unchecked")

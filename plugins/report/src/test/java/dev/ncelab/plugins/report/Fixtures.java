@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class Fixtures {
     private Fixtures() {}
 
-    public static final String FCE_HEADER = "step,epoch,trained,value,accuracy,log_z,energy_fraction,nonfinite_steps,"
+    public static final String FCE_HEADER = "step,epoch,trained,nce_loss,accuracy,log_z,energy_fraction,nonfinite_steps,"
             + "seconds,mse_logp,log_z_quadrature,test_loglik,flow_test_loglik";
 
     /**
@@ -52,7 +52,7 @@ public final class Fixtures {
             Files.writeString(dir.resolve("metrics.csv"), m.toString());
             double mse = 2.0 / quality * 0.1 + 0.05;
             Files.writeString(dir.resolve("summary.json"), String.format(Locale.ROOT, "{\"status\":\"finished\","
-                    + "\"steps\":%d,\"seconds\":%.1f,\"value\":1.29,\"accuracy\":0.6,\"log_z\":1.8,\"mse_logp\":%.4f,"
+                    + "\"steps\":%d,\"seconds\":%.1f,\"nce_loss\":1.29,\"accuracy\":0.6,\"log_z\":1.8,\"mse_logp\":%.4f,"
                     + "\"log_z_quadrature\":1.85,\"test_loglik\":-2.9,\"flow_test_loglik\":-3.1,\"best_loglik\":-2.8316,"
                     + "\"energy_steps\":%d,\"noise_steps\":%d}", 10L * rows, rows * 0.1, mse, energy, rows - energy));
             for (int e = 1; e <= epochs; e++) {

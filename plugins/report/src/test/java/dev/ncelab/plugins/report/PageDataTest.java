@@ -42,18 +42,18 @@ class PageDataTest {
         Path run = Fixtures.fceRun(dir.resolve("fce"), 100, 1, 0.6, 2);
         Map<String, Object> model = RunPage.model(RunData.read(run));
         List<Map<String, Object>> charts = charts(model);
-        assertEquals(List.of("value", "accuracy", "log_z", "mse_logp", "loglik", "players"), ids(charts));
+        assertEquals(List.of("loss", "accuracy", "log_z", "mse_logp", "loglik", "players"), ids(charts));
         assertEquals(List.of(Map.of("label", "best possible (−H of the data)", "value", -2.8316)),
                 charts.get(4).get("hlines"));
         // an NCE run: the EBM trains every step, so who trained says nothing; no truth metrics measured
         Path nce = dir.resolve("nce");
         Files.createDirectories(nce);
         Files.writeString(nce.resolve("config.yaml"), "name: nce-8gaussians\n");
-        Files.writeString(nce.resolve("metrics.csv"), "step,epoch,trained,value,accuracy,log_z,energy_fraction,"
+        Files.writeString(nce.resolve("metrics.csv"), "step,epoch,trained,nce_loss,accuracy,log_z,energy_fraction,"
                 + "nonfinite_steps,seconds,cd_gap\n10,1,energy,1.3,0.6,1.0,1.0,0,0.1,0.5\n20,1,energy,1.2,0.7,1.1,1.0,0,"
                 + "0.2,0.4\n");
         List<Map<String, Object>> nceCharts = charts(RunPage.model(RunData.read(nce)));
-        assertEquals(List.of("value", "accuracy", "log_z", "cd_gap"), ids(nceCharts), "absent columns are absent, an "
+        assertEquals(List.of("loss", "accuracy", "log_z", "cd_gap"), ids(nceCharts), "absent columns are absent, an "
                 + "unknown metric gets its own chart, nonfinite_steps that stayed 0 and energy_fraction of 1 none");
         Map<String, Object> columns = runColumns(RunPage.model(RunData.read(nce)));
         assertFalse(columns.containsKey("seconds"), "unused columns stay out of the page");
