@@ -37,7 +37,8 @@ public final class Evaluator {
     // [issue-13] importance-sampled log Z for data without a box (12-D tables); port into the new evaluation design
     /** Proposal draws per importance-sampled evaluation. */
     public static final int IMPORTANCE_SAMPLES = 10_000;
-    private final ImportanceLogZ.Gaussian gaussian;
+    private final Matrix train;
+    private ImportanceLogZ.Proposal proposal;
     private final long importanceSeed;
 
     public Evaluator(Dataset dataset, int gridPoints) {
@@ -45,15 +46,14 @@ public final class Evaluator {
         this.heldOut = dataset.heldOut();
         this.trueLogp = dataset.trueDensity().map(t -> t.logDensity(heldOut)).orElse(null);
         this.grid = dataset.box().map(b -> new Grid(b, gridPoints)).orElse(null);
-        // [issue-13] the Gaussian fitted to the training rows is the proposal of models without a flow; the
-        // draws are seeded from the held-out rows (themselves from the run seed), so evaluations repeat
-        this.gaussian = grid == null ? ImportanceLogZ.Gaussian.fit(dataset.train(), 1.0) : null;
+        // [issue-13] importance sampling where there is no box (ImportanceLogZ.forModel); the draws are seeded from the held-out rows (themselves from the run seed), so evaluations repeat
+        this.train = grid == null ? dataset.train() : null;
         this.importanceSeed = java.util.Arrays.hashCode(heldOut.data());
     }
 
     /** [issue-13] Whether {@link #evaluate} reports log_z_is, log_z_is_se, is_ess and test_loglik. */
     public boolean importanceSampled() {
-        return gaussian != null;
+        return train != null;
     }
 
     public Optional<Grid> grid() {
@@ -88,9 +88,12 @@ public final class Evaluator {
                 energyOnGrid[0] = g;
             }
         }
-        if (gaussian != null) { // [issue-13] importance-sampled log Z (see ImportanceLogZ)
-            ImportanceLogZ.Estimate e = ImportanceLogZ.estimate(parent, energy, noise.trainable()
-                    ? ImportanceLogZ.of(noise) : gaussian, IMPORTANCE_SAMPLES, new java.util.Random(importanceSeed));
+        if (train != null) { // [issue-13] importance-sampled log Z (see ImportanceLogZ.forModel)
+            if (proposal == null) {
+                proposal = ImportanceLogZ.forModel(train, noise.trainable() ? noise : null);
+            }
+            ImportanceLogZ.Estimate e = ImportanceLogZ.estimate(parent, energy, proposal, IMPORTANCE_SAMPLES,
+                    new java.util.Random(importanceSeed));
             m.put("log_z_is", c + e.logZ());
             m.put("log_z_is_se", e.standardError());
             m.put("is_ess", e.ess());
