@@ -35,8 +35,8 @@ public final class Evaluator {
     private final double[] trueLogp;
     private final Grid grid;
     // [issue-13] importance-sampled log Z for data without a box (12-D tables); port into the new evaluation design
-    /** Proposal draws per importance-sampled evaluation. */
-    public static final int IMPORTANCE_SAMPLES = 10_000;
+    /** Proposal draws per importance-sampled evaluation during training (ncelab score --heldout uses more). */
+    public static final int IMPORTANCE_SAMPLES = 4_000;
     private final Matrix train;
     private ImportanceLogZ.Proposal proposal;
     private final long importanceSeed;
