@@ -42,14 +42,14 @@ steps() { jq -r '.steps' "$1/summary.json" 2>/dev/null || echo "–"; }
   echo
   echo "Command: \`scripts/wine-benchmark.sh $scale\` (SCALE multiplies the experiments' epochs; commit $(git rev-parse --short HEAD))."
   echo "Same held-out rows for every model (20%, duplicates kept on one side, seed 42); quality and the two sulfur"
-  echo "dioxide counts dequantised. Log-likelihoods are nats per row in model space (z-scored columns); subtract"
-  echo "$(j nce .log_scale) (the sum of log standard deviations) for file units. EBM log Z by importance sampling"
+  echo "dioxide counts dequantised. Log-likelihoods are nats per row in model space (z-scored columns); add"
+  echo "$(jq -r '-.log_scale * 1000 | round / 1000' "$out/nce-heldout.json" 2>/dev/null) (minus the sum of the log standard deviations) for file units. EBM log Z by importance sampling"
   echo "(\`ncelab score --heldout\`, 50,000 draws; ESS beside it)."
   echo
   echo "| model | steps | seconds | held-out log-lik | log Z (SE, ESS) |"
   echo "|---|---|---|---|---|"
-  echo "| NCE vs N(0, I), nu 4 | $(steps "$nce") | $nce_s | $(j nce .ebm_test_loglik) | $(j nce .log_z) ($(j nce .log_z_se), $(j nce .ess)) |"
-  echo "| FCE-MAF (EBM) | $(steps "$fce") | $fce_s | $(j fce .ebm_test_loglik) | $(j fce .log_z) ($(j fce .log_z_se), $(j fce .ess)) |"
+  echo "| NCE vs N(0, I), nu 4 | $(steps "$nce") | $nce_s | $(j nce .ebm_test_loglik) | $(j nce .log_z) ($(j nce .log_z_se), $(j nce ".ess | round")) |"
+  echo "| FCE-MAF (EBM) | $(steps "$fce") | $fce_s | $(j fce .ebm_test_loglik) | $(j fce .log_z) ($(j fce .log_z_se), $(j fce ".ess | round")) |"
   echo "| FCE-MAF (its flow) | | | $(j fce .flow_test_loglik) | exact |"
   echo "| MAF by MLE | $(steps "$mle") | $mle_s | $(j mle .flow_test_loglik) | exact |"
   echo "| full-covariance Gaussian | – | – | $(j nce .gaussian_test_loglik) | exact |"
