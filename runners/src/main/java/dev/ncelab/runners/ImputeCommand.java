@@ -38,7 +38,8 @@ final class ImputeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory (with config.yaml and a checkpoint)")
+    @Parameters(index = "0", paramLabel = "RUN_DIR",
+            description = "a run directory (with config.yaml and a checkpoint)")
     Path runDir;
 
     @Option(names = "--input", paramLabel = "FILE", description = "rows to complete (header with the run's columns)")

@@ -27,7 +27,8 @@ final class SampleCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory (with config.yaml and a checkpoint)")
+    @Parameters(index = "0", paramLabel = "RUN_DIR",
+            description = "a run directory (with config.yaml and a checkpoint)")
     Path runDir;
 
     @Option(names = {"-n", "--samples"}, description = "how many points (default ${DEFAULT-VALUE})")

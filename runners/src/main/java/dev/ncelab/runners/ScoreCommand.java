@@ -32,7 +32,8 @@ final class ScoreCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run directory (with config.yaml and a checkpoint)")
+    @Parameters(index = "0", paramLabel = "RUN_DIR",
+            description = "a run directory (with config.yaml and a checkpoint)")
     Path runDir;
 
     @Option(names = "--input", paramLabel = "FILE", description = "rows to score (header with the run's columns)")

@@ -299,6 +299,7 @@ class UseCommandsTest {
         assertEquals(before, digest(run));
         assertTrue(Files.isDirectory(run.resolve("uses")));
         assertFalse(before.keySet().stream().anyMatch(k -> k.startsWith("uses")));
-        assertTrue(new String(Files.readAllBytes(run.resolve("config.yaml")), StandardCharsets.UTF_8).contains("table"));
+        assertTrue(new String(Files.readAllBytes(run.resolve("config.yaml")), StandardCharsets.UTF_8)
+                .contains("table"));
     }
 }

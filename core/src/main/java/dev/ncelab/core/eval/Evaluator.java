@@ -46,7 +46,8 @@ public final class Evaluator {
         this.heldOut = dataset.heldOut();
         this.trueLogp = dataset.trueDensity().map(t -> t.logDensity(heldOut)).orElse(null);
         this.grid = dataset.box().map(b -> new Grid(b, gridPoints)).orElse(null);
-        // [issue-13] importance sampling where there is no box (ImportanceLogZ.forModel); the draws are seeded from the held-out rows (themselves from the run seed), so evaluations repeat
+        // [issue-13] importance sampling where there is no box (ImportanceLogZ.forModel); the draws are seeded
+        // from the held-out rows (themselves from the run seed), so evaluations repeat
         this.train = grid == null ? dataset.train() : null;
         this.importanceSeed = java.util.Arrays.hashCode(heldOut.data());
     }
