@@ -11,6 +11,7 @@ scale="${1:-1}"
 wine="${WINE_CSV:-../shared/datasets/winequality-red.csv}"
 [ -f "$wine" ] || { echo "error: no wine file at $wine (set WINE_CSV)" >&2; exit 2; }
 stamp="$(date +%Y%m%d-%H%M%S)"
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!results' || echo '+changes')"
 out="results/wine/$stamp"
 report="results/benchmarks/$stamp-wine.md"
 mkdir -p "$out" results/benchmarks
@@ -45,7 +46,7 @@ best() { awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col)
 {
   echo "# Wine (UCI red, 12-D): held-out log-likelihood and imputation ($stamp)"
   echo
-  echo "Command: \`scripts/wine-benchmark.sh $scale\` (SCALE multiplies the experiments' epochs; commit $(git rev-parse --short HEAD))."
+  echo "Command: \`scripts/wine-benchmark.sh $scale\` (SCALE multiplies the experiments' epochs; commit $commit)."
   echo "Same held-out rows for every model (20%, duplicates kept on one side, seed 42); quality and the two sulfur"
   echo "dioxide counts dequantised. Log-likelihoods are nats per row in model space (z-scored columns); add"
   echo "$(jq -r '-.log_scale * 1000 | round / 1000' "$out/nce-heldout.json" 2>/dev/null) (minus the sum of the log standard deviations) for file units. EBM log Z by importance sampling"
