@@ -114,7 +114,7 @@ class ConfigErrorsTest {
         Cli.Result r = Cli.run("plugins");
         assertEquals(0, r.code(), r.err());
         for (String s : new String[] {"dataset:", "8gaussians", "energy:", "mlp", "noise:", "gaussian", "maf", "glow",
-                "objective:", "ranking-nce", "schedule:", "fce", "mle"}) {
+                "objective:", "ranking-nce", "schedule:", "fce", "mle", "sampler:", "langevin"}) {
             assertTrue(r.out().contains(s), s + " missing from:\n" + r.out());
         }
     }

@@ -36,9 +36,10 @@ public final class Evaluator {
     private final Matrix heldOut;
     private final double[] trueLogp;
     private final Grid grid;
-    /** Proposal draws per importance-sampled evaluation. */
-    public static final int IMPORTANCE_SAMPLES = 10_000;
-    private final ImportanceLogZ.Gaussian gaussian;
+    /** Proposal draws per importance-sampled evaluation during training (ncelab score --heldout uses more). */
+    public static final int IMPORTANCE_SAMPLES = 4_000;
+    private final Matrix train;
+    private ImportanceLogZ.Proposal tableProposal;
     private final long importanceSeed;
 
     public Evaluator(Dataset dataset, int gridPoints) {
@@ -46,19 +47,26 @@ public final class Evaluator {
         this.heldOut = dataset.heldOut();
         this.trueLogp = dataset.trueDensity().map(t -> t.logDensity(heldOut)).orElse(null);
         this.grid = dataset.box().map(b -> new Grid(b, gridPoints)).orElse(null);
-        // the Gaussian fitted to the training rows is the proposal of models without a flow; the
-        // draws are seeded from the held-out rows (themselves from the run seed), so evaluations repeat
-        this.gaussian = grid == null ? ImportanceLogZ.Gaussian.fit(dataset.train(), 1.0) : null;
+        // importance sampling where there is no box, with ImportanceLogZ.forModel; the draws are seeded from the
+        // held-out rows (themselves from the run seed), so evaluations repeat
+        this.train = grid == null ? dataset.train() : null;
         this.importanceSeed = java.util.Arrays.hashCode(heldOut.data());
     }
 
     /**
-     * The importance-sampling proposal: the trainable noise model (a flow, normalised and close to the data) in any
-     * dimension, else the Gaussian fitted to the training rows where there is no box for quadrature.
+     * The importance-sampling proposal: where there is no box for quadrature, {@link ImportanceLogZ#forModel} (a
+     * defensive mixture around the training rows, with the flow if there is one); in 2-D, the trainable noise model
+     * (a flow, normalised and close to the data) beside the quadrature; else none.
      */
     Optional<ImportanceLogZ.Proposal> proposal(Optional<NoiseModel> noise) {
-        Optional<ImportanceLogZ.Proposal> flow = noise.filter(NoiseModel::trainable).map(ImportanceLogZ::of);
-        return flow.isPresent() ? flow : Optional.ofNullable(gaussian);
+        Optional<NoiseModel> flow = noise.filter(NoiseModel::trainable);
+        if (train != null) {
+            if (tableProposal == null) {
+                tableProposal = ImportanceLogZ.forModel(train, flow.orElse(null));
+            }
+            return Optional.of(tableProposal);
+        }
+        return flow.map(ImportanceLogZ::of);
     }
 
     /** log Z of the energy model by importance sampling with {@link #proposal}, if there is one. */

@@ -94,6 +94,29 @@ class ImportanceLogZTest {
     }
 
     @Test
+    void theModelProposalIsNormalisedAndAgreesWithQuadrature() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TwoBumps energy = new TwoBumps(m, -0.2);
+            Random r = new Random(8);
+            double[][] rows = new double[500][];
+            for (int i = 0; i < rows.length; i++) {
+                boolean first = r.nextBoolean();
+                rows[i] = new double[] {(first ? 1.5 : -1.5) + r.nextGaussian(), (first ? 0 : 1) + r.nextGaussian()};
+            }
+            ImportanceLogZ.Proposal q = ImportanceLogZ.forModel(Matrix.of(rows), null);
+            Evaluator.Grid grid = new Evaluator.Grid(new Box(-12, 12, -12, 12), 400);
+            // the kernel-Gaussian mixture integrates to 1 (midpoint rule with h = 0.06 on kernels of width ~0.5:
+            // relative error ~ h^2 / (24 * 0.25) ~ 6e-4)
+            assertEquals(0, grid.logIntegral(q.logProb(m, grid.points())), 2e-3);
+            double quad = Math.log(4 * Math.PI) + 0.2;
+            ImportanceLogZ.Estimate e = ImportanceLogZ.estimate(m, energy, q, 20_000, new Random(4));
+            // 4 standard errors, as above
+            assertEquals(quad, e.logZ(), 4 * e.standardError(), e.toString());
+            assertTrue(e.standardError() < 0.02, e.toString());
+        }
+    }
+
+    @Test
     void gaussianLogProbIsNormalised() {
         double[][] cov = {{2.0, 0.6}, {0.6, 0.5}};
         ImportanceLogZ.Gaussian g = new ImportanceLogZ.Gaussian(new double[] {1, -1}, cov);

@@ -161,7 +161,8 @@ class LangevinSamplerTest {
             List<NDArray> after = ((BaseNDManager) caller).getManagedArrays();
             assertEquals(before + 1, after.size(), "arrays in the caller's manager: " + after);
             assertTrue(after.contains(out));
-            assertEquals(baseBefore, ((BaseNDManager) base).getManagedArrays().size(), "arrays in the parameters' manager");
+            assertEquals(baseBefore, ((BaseNDManager) base).getManagedArrays().size(),
+                    "arrays in the parameters' manager");
         }
     }
 
