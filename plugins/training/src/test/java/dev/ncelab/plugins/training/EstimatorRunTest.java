@@ -49,7 +49,8 @@ class EstimatorRunTest {
         Map<String, Object> s = run("cd-8gaussians.yaml", out, "training.max_steps=1000");
         System.out.printf(Locale.ROOT, "[cd-8gaussians, 1000 steps] test_loglik %.3f, energy_gap %.3f, %.1f s%n",
                 num(s, "test_loglik"), num(s, "energy_gap"), num(s, "seconds"));
-        // measured at 1000 steps: seed 42 CD_BAR_MEASURED; the bar is below the worst seed by the spread
+        // measured at 1000 steps: seed 42 -3.01, seed 7 -2.99 (-H = -2.83, untrained about -4.2); the bar leaves
+        // 0.3 nats below the worse seed, more than ten times the spread between them
         assertTrue(num(s, "test_loglik") > CD_BAR, s.toString());
         assertEquals(1000L, ((Number) s.get("steps")).longValue());
     }
@@ -59,10 +60,11 @@ class EstimatorRunTest {
         Map<String, Object> s = run("dsm-8gaussians.yaml", out, "training.max_steps=1000");
         System.out.printf(Locale.ROOT, "[dsm-8gaussians, 1000 steps] test_loglik %.3f, dsm_loss %.3f, %.1f s%n",
                 num(s, "test_loglik"), num(s, "dsm_loss"), num(s, "seconds"));
-        // measured at 1000 steps: DSM_BAR_MEASURED
+        // measured at 1000 steps: seed 42 -3.32, seed 7 -3.22 (-H = -2.83, untrained about -4.2); the bar leaves
+        // 0.3 nats below the worse seed, three times the spread between them
         assertTrue(num(s, "test_loglik") > DSM_BAR, s.toString());
     }
 
-    static final double CD_BAR = -3.5;
-    static final double DSM_BAR = -3.7;
+    static final double CD_BAR = -3.3;
+    static final double DSM_BAR = -3.6;
 }
