@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks ncelab beside the PyTorch reference (../shared/bench/torch_reference.py), in the same time window,
-# and writes a markdown report to results/benchmarks/. Usage:
+# Benchmarks ncelab beside a PyTorch script of the reference loops (not part of this repository: NCELAB_TORCH_REFERENCE,
+# by default ../shared/bench/torch_reference.py if present), in the same time window, and writes a markdown report
+# to results/benchmarks/. Usage:
 #   scripts/benchmark.sh speed     # ms per step: NCE (batch 1000) and FCE-MAF / FCE-Glow, 1 and 2 threads
 #   scripts/benchmark.sh rss       # launch-to-first-step, and RSS over 20,000 NCE steps
 #   scripts/benchmark.sh rss-fce   # RSS at 5k and 50k steps of FCE-MAF (about 10 minutes)

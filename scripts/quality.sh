@@ -112,7 +112,7 @@ for d in data:
     best = None
     for f in glob.glob(f"{out}/*-{d}-s*/*/summary.json"):
         best = json.load(open(f)).get("best_loglik", best)
-    table.append("| %s | best possible (-H, reference.md §1.8) | | | | %s | %s | | |" % (d, fmt(best), fmt(best)))
+    table.append("| %s | best possible (-H, docs/reference.md §1.8) | | | | %s | %s | | |" % (d, fmt(best), fmt(best)))
 
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:

@@ -24,6 +24,8 @@ public final class Main {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // W&B's agent can also pass overrides as ${args}: --key=value; they reach `run` as positional overrides
+        cli.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
         cli.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage());
             ex.getCommandLine().getErr().println("try: " + ex.getCommandLine().getCommandSpec().qualifiedName()

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Builds the plugin registry from the class path plus every jar in the plugin directories (from
- * {@code --plugins}, {@code NCELAB_PLUGINS} and the experiment's {@code plugins:} key).
+ * {@code --plugins}, {@code NCELAB_PLUGINS} and the experiment's {@code plugins:} key). Two jars providing the
+ * same plugin module class are an error naming both ({@link PluginJars}).
  */
 public final class PluginLoader {
     private PluginLoader() {}
@@ -33,6 +34,7 @@ public final class PluginLoader {
             }
         }
         List<URL> jars = new ArrayList<>();
+        List<Path> jarPaths = new ArrayList<>();
         for (Path dir : all) {
             if (!Files.isDirectory(dir)) {
                 throw new Plugins.PluginLoadException("plugin directory " + dir + " does not exist");
@@ -46,6 +48,7 @@ public final class PluginLoader {
                                 + e.getMessage() + "): rebuild it or remove it from " + dir);
                     }
                     jars.add(jar.toUri().toURL());
+                    jarPaths.add(jar);
                 }
             } catch (MalformedURLException e) {
                 throw new Plugins.PluginLoadException("bad plugin path: " + e.getMessage());
@@ -54,6 +57,7 @@ public final class PluginLoader {
             }
         }
         ClassLoader parent = PluginLoader.class.getClassLoader();
+        PluginJars.checkNoDuplicateModules(jarPaths, parent);
         ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
         return Plugins.registry(loader);
     }

@@ -69,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Integer execute() {
+        overrides.replaceAll(o -> o.startsWith("--") && o.contains("=") ? o.substring(2) : o); // W&B's ${args} form
         Path experiment;
         if (resume != null) {
             if (file != null) {

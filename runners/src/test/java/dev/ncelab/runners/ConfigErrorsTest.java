@@ -72,6 +72,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void theAgentsHyphenatedFormIsAnOverrideAndAnUnknownOptionIsStillAnError(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.yaml");
+        Files.writeString(f, GOOD);
+        Cli.Result ok = Cli.run("run", f.toString(), "--training.epochs=3", "--logging.plots=True", "--dry-run");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("epochs: 3") && ok.out().contains("plots: true"), ok.out());
+        Cli.Result bad = Cli.run("run", f.toString(), "--quite");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("'--quite' expected key.path=value"), bad.err());
+    }
+
+    @Test
     void errorsAreCollectedAndReportedTogether(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("t.yaml");
         Files.writeString(file, GOOD.replace("epochs: 1", "epochs: 0").replace("hidden: [16, 16]", "hiden: 3"));

@@ -89,8 +89,8 @@ class EndToEndTest {
         double mse = summary.get("mse_logp").asDouble();
         double logZ = summary.get("log_z").asDouble();
         double logZq = summary.get("log_z_quadrature").asDouble();
-        System.out.printf("e2e NCE: mse_logp %.4f log_z %.4f quadrature %.4f test_loglik %.4f value %.4f acc %.4f%n",
-                mse, logZ, logZq, summary.get("test_loglik").asDouble(), summary.get("value").asDouble(),
+        System.out.printf("e2e NCE: mse_logp %.4f log_z %.4f quadrature %.4f test_loglik %.4f nce_loss %.4f acc %.4f%n",
+                mse, logZ, logZq, summary.get("test_loglik").asDouble(), summary.get("nce_loss").asDouble(),
                 summary.get("accuracy").asDouble());
         assertTrue(mse < 0.35, "held-out mse_logp " + mse);
         assertTrue(Math.abs(logZ - logZq) < 0.3, "log_z " + logZ + " vs quadrature " + logZq);
@@ -110,12 +110,12 @@ class EndToEndTest {
 
         List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
         List<String> header = Arrays.asList(rows.get(0).split(","));
-        assertTrue(header.containsAll(List.of("step", "epoch", "value", "accuracy", "log_z", "mse_logp",
+        assertTrue(header.containsAll(List.of("step", "epoch", "nce_loss", "accuracy", "log_z", "mse_logp",
                 "log_z_quadrature", "test_loglik")), header.toString());
         assertEquals(3000 / 50 + 1, rows.size());
         for (String row : rows.subList(1, rows.size())) {
             assertEquals(header.size(), row.split(",", -1).length, row);
-            Double.parseDouble(row.split(",")[header.indexOf("value")]);
+            Double.parseDouble(row.split(",")[header.indexOf("nce_loss")]);
         }
         BufferedImage png = ImageIO.read(run.resolve("plots/epoch_030.png").toFile());
         assertNotNull(png);

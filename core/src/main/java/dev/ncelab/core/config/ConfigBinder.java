@@ -28,7 +28,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * key. Errors are collected, not thrown: the caller throws one {@link ConfigException} at the end.
  *
  * <p>Supported component types: int, long, double, boolean (and boxes), String, enums (kebab-case), lists of
- * those, and nested records.
+ * those, and nested records; also {@code Number} (Long for a YAML int, Double for a float), {@code Object} (any
+ * YAML value as plain Java: Long, Double, Boolean, String, null, List, Map), and an optional nested record (its
+ * {@link Param} default {@code "null"}: absent means null rather than every key at its default).
  */
 public final class ConfigBinder {
     private final ConfigDocument document;
@@ -76,7 +78,9 @@ public final class ConfigBinder {
             String full = join(path, key);
             Node value = map == null ? null : ConfigDocument.get(map, key).orElse(null);
             if (value == null && c.getType().isRecord()) {
-                values[i] = convert(null, c.getGenericType(), full); // a nested section: every key at its default
+                Param p = c.getAnnotation(Param.class);
+                // a nested section: every key at its default, or null when its default is "null" (optional)
+                values[i] = p != null && "null".equals(p.value()) ? null : convert(null, c.getGenericType(), full);
                 continue;
             }
             if (value == null) {
@@ -141,6 +145,9 @@ public final class ConfigBinder {
             }
             return null;
         }
+        if (raw == Object.class) {
+            return plain(node);
+        }
         if (raw == List.class) {
             Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
             if (!(node instanceof SequenceNode seq)) {
@@ -192,6 +199,9 @@ public final class ConfigBinder {
                     + Names.didYouMean(text, allowed));
             return null;
         }
+        if (raw == Number.class) {
+            return anyNumber(node, text, tag, key);
+        }
         if (Number.class.isAssignableFrom(box(raw))) {
             return number(node, text, tag, raw, key);
         }
@@ -231,6 +241,63 @@ public final class ConfigBinder {
             return raw == int.class || raw == Integer.class ? (Object) (int) d : (Object) (long) d;
         }
         return d;
+    }
+
+    /** A {@code Number} component: Long for a YAML int, Double for a finite YAML float. */
+    private Object anyNumber(Node node, String text, Tag tag, String key) {
+        try {
+            if (tag == Tag.INT) {
+                return new BigDecimal(text.replace("_", "")).longValueExact();
+            }
+            if (tag == Tag.FLOAT) {
+                double d = new BigDecimal(text.replace("_", "")).doubleValue();
+                if (Double.isFinite(d)) {
+                    return d;
+                }
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // reported below
+        }
+        error(node, key, "expected a finite number, found '" + text + "'");
+        return null;
+    }
+
+    /** An {@code Object} component: the plain Java value of any node (ints Long, floats Double, lists, maps). */
+    static Object plain(Node node) {
+        return normalise(new PlainValues().of(node));
+    }
+
+    private static final class PlainValues extends org.yaml.snakeyaml.constructor.SafeConstructor {
+        PlainValues() {
+            super(new org.yaml.snakeyaml.LoaderOptions());
+        }
+
+        Object of(Node node) {
+            return constructObject(node);
+        }
+    }
+
+    private static Object normalise(Object v) {
+        if (v instanceof Integer i) {
+            return i.longValue();
+        }
+        if (v instanceof java.math.BigInteger b && b.bitLength() < 64) {
+            return b.longValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (v instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(e -> out.add(normalise(e)));
+            return out;
+        }
+        if (v instanceof java.util.Map<?, ?> map) {
+            java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            map.forEach((k, e) -> out.put(normalise(k), normalise(e)));
+            return out;
+        }
+        return v;
     }
 
     static boolean isNull(Node node) {
@@ -277,8 +344,11 @@ public final class ConfigBinder {
         if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
             return "integer";
         }
-        if (raw == double.class || raw == Double.class) {
+        if (raw == double.class || raw == Double.class || raw == Number.class) {
             return "number";
+        }
+        if (raw == Object.class) {
+            return "value";
         }
         if (raw == boolean.class || raw == Boolean.class) {
             return "boolean";

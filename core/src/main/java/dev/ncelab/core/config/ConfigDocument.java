@@ -185,7 +185,10 @@ public final class ConfigDocument {
 
     /**
      * Applies a command-line override {@code a.b.c=value}; the value is read as YAML ({@code 5}, {@code true},
-     * {@code [1, 2]}, {@code rings}).
+     * {@code [1, 2]}, {@code rings}). Python's {@code str()} of a value, as {@code wandb agent} writes it, reads
+     * the same way: {@code True}, {@code False}, {@code 1e-05}, {@code [64, 64]}, {@code {'a': 1}}, and the
+     * unquoted word {@code None} (alone or inside a list or mapping) is null; {@code inf}, {@code -inf} and
+     * {@code nan} are the non-finite floats (which the binder then rejects by name).
      */
     public void override(String assignment) {
         int eq = assignment.indexOf('=');
@@ -205,12 +208,37 @@ public final class ConfigDocument {
         }
         String text = assignment.substring(eq + 1);
         Node value = text.isEmpty() ? new ScalarNode(Tag.STR, "", null, null,
-                org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) : compose(text, origin);
+                org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) : pythonForms(compose(text, origin));
         if (value == null) {
             value = new ScalarNode(Tag.NULL, "null", null, null, org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN);
         }
         markOrigin(value, origin);
         set(path, value, origin);
+    }
+
+    /** Reads the plain words Python's {@code str()} writes for null and the non-finite floats as YAML would. */
+    static Node pythonForms(Node node) {
+        if (node instanceof ScalarNode sc && sc.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN
+                && sc.getTag() == Tag.STR) {
+            String yaml = switch (sc.getValue()) {
+                case "None" -> "null";
+                case "inf" -> ".inf";
+                case "-inf" -> "-.inf";
+                case "nan" -> ".nan";
+                default -> null;
+            };
+            if (yaml != null) {
+                return new ScalarNode(yaml.equals("null") ? Tag.NULL : Tag.FLOAT, yaml, sc.getStartMark(),
+                        sc.getEndMark(), org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN);
+            }
+        } else if (node instanceof MappingNode m) {
+            List<NodeTuple> tuples = new ArrayList<>();
+            m.getValue().forEach(t -> tuples.add(new NodeTuple(t.getKeyNode(), pythonForms(t.getValueNode()))));
+            m.setValue(tuples);
+        } else if (node instanceof SequenceNode q) {
+            q.getValue().replaceAll(ConfigDocument::pythonForms);
+        }
+        return node;
     }
 
     private void markOrigin(Node node, String origin) {

@@ -52,9 +52,20 @@ public final class Evaluator {
         this.importanceSeed = java.util.Arrays.hashCode(heldOut.data());
     }
 
-    /** Whether {@link #evaluate} reports log_z_is, log_z_is_se, is_ess and test_loglik. */
-    public boolean importanceSampled() {
-        return gaussian != null;
+    /**
+     * The importance-sampling proposal: the trainable noise model (a flow, normalised and close to the data) in any
+     * dimension, else the Gaussian fitted to the training rows where there is no box for quadrature.
+     */
+    Optional<ImportanceLogZ.Proposal> proposal(Optional<NoiseModel> noise) {
+        Optional<ImportanceLogZ.Proposal> flow = noise.filter(NoiseModel::trainable).map(ImportanceLogZ::of);
+        return flow.isPresent() ? flow : Optional.ofNullable(gaussian);
+    }
+
+    /** log Z of the energy model by importance sampling with {@link #proposal}, if there is one. */
+    public Optional<ImportanceLogZ.Estimate> importanceLogZ(NDManager parent, EnergyModel energy,
+            Optional<NoiseModel> noise, int samples) {
+        return proposal(noise).map(q -> ImportanceLogZ.estimate(parent, energy, q, samples,
+                new java.util.Random(importanceSeed)));
     }
 
     public Optional<Grid> grid() {
@@ -75,8 +86,11 @@ public final class Evaluator {
             c.add("log_z_quadrature");
             c.add("test_loglik");
         }
-        if (gaussian != null) {
-            c.addAll(List.of("log_z_is", "log_z_is_se", "is_ess", "test_loglik"));
+        if (proposal(noise).isPresent()) {
+            c.addAll(List.of("log_z_is", "log_z_is_se", "is_ess"));
+        }
+        if (grid == null) {
+            c.add("test_loglik");
         }
         if (noise.filter(NoiseModel::trainable).isPresent()) {
             c.add("flow_test_loglik");
@@ -104,14 +118,15 @@ public final class Evaluator {
             m.put("log_z_quadrature", c + logIntegral);
             m.put("test_loglik", mean(logp) - logIntegral);
         }
-        if (gaussian != null) { // importance-sampled log Z where there is no box (see ImportanceLogZ)
-            ImportanceLogZ.Estimate e = ImportanceLogZ.estimate(parent, energy, noise.filter(NoiseModel::trainable)
-                    .map(ImportanceLogZ::of).orElse(gaussian), IMPORTANCE_SAMPLES, new java.util.Random(importanceSeed));
+        Optional<ImportanceLogZ.Estimate> is = importanceLogZ(parent, energy, noise, IMPORTANCE_SAMPLES);
+        is.ifPresent(e -> {
             m.put("log_z_is", c + e.logZ());
             m.put("log_z_is_se", e.standardError());
             m.put("is_ess", e.ess());
-            m.put("test_loglik", mean(logp) - e.logZ());
-        }
+            if (grid == null) {
+                m.put("test_loglik", mean(logp) - e.logZ());
+            }
+        });
         noise.filter(NoiseModel::trainable).ifPresent(q ->
                 m.put("flow_test_loglik", mean(apply(parent, heldOut, q::logProb, q.parameters()))));
         return m;

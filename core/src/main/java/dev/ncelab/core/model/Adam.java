@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class Adam {
     private final ParameterSet parameters;
-    private final double learningRate;
+    private double learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -37,7 +37,7 @@ public final class Adam {
 
     /**
      * One update from the gradients the last backward pass left on the parameters, if they are all finite. A
-     * finite loss can still have an overflowing gradient (an early MAF sample, reference.md §10); then the
+     * finite loss can still have an overflowing gradient (an early MAF sample, docs/reference.md §10); then the
      * gradients are cleared, nothing changes (moments included), and the step reports false.
      */
     public boolean step() {
@@ -67,6 +67,15 @@ public final class Adam {
         } finally {
             grads.values().forEach(NDArray::close);
         }
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** Changes the learning rate from the next step on (a learning-rate schedule). */
+    public void setLearningRate(double learningRate) {
+        this.learningRate = learningRate;
     }
 
     public int steps() {

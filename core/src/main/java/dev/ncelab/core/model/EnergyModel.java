@@ -19,4 +19,12 @@ public interface EnergyModel {
 
     /** Whether c is learned; ranking objectives cannot identify it. */
     boolean learnsLogZ();
+
+    /**
+     * Adds delta to c (calibration of log Z from an estimate of the normaliser). Returns false when the model has
+     * no c to move (self-normalised), which is the default.
+     */
+    default boolean shiftLogZ(double delta) {
+        return false;
+    }
 }

@@ -1,21 +1,32 @@
 package dev.ncelab.core.run;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
- * {@code metrics.csv}: a fixed header, then one row per logged step, each appended with one write so a kill
- * leaves at most the current line unfinished (a resumed run truncates back to its checkpoint).
+ * {@code metrics.csv} (RFC 4180, written and read with Commons CSV, so a cell holding a comma, a quote or a line
+ * break is quoted): a fixed header, then one row per logged step, each appended with one write so a kill leaves
+ * at most the current row unfinished (a resumed run truncates back to its checkpoint).
  */
 public final class MetricsCsv implements RunLogger {
+    /** Comma-separated, quoted only where needed, {@code \n} after each row. */
+    static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").build();
+
     private final Path file;
     private final List<String> columns;
 
@@ -31,7 +42,7 @@ public final class MetricsCsv implements RunLogger {
     @Override
     public void start(RunInfo info) {
         if (!info.resumed() || !Files.exists(file)) {
-            AtomicFiles.writeString(file, String.join(",", columns) + "\n");
+            AtomicFiles.writeString(file, row(columns));
         }
     }
 
@@ -42,11 +53,21 @@ public final class MetricsCsv implements RunLogger {
             cells.add(format(metrics.get(c)));
         }
         try {
-            Files.writeString(file, String.join(",", cells) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.APPEND);
+            Files.writeString(file, row(cells), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("could not append to " + file, e);
         }
+    }
+
+    /** One CSV row with its line end. */
+    static String row(List<String> cells) {
+        StringWriter w = new StringWriter();
+        try (CSVPrinter p = new CSVPrinter(w, FORMAT)) {
+            p.printRecord(cells);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return w.toString();
     }
 
     static String format(Object v) {
@@ -62,31 +83,48 @@ public final class MetricsCsv implements RunLogger {
         return v.toString();
     }
 
-    /** Keeps the header and the rows whose step is at most {@code lastStep} (a resumed run's checkpoint). */
+    /**
+     * Keeps the header and the complete rows whose step (the {@code step} column, else the first) is at most
+     * {@code lastStep} (a resumed run's checkpoint); a torn last row is dropped.
+     */
     public static void truncateAfter(Path file, long lastStep) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (i == 0) {
-                    sb.append(line).append('\n');
-                    continue;
-                }
-                String first = line.split(",", 2)[0];
+        List<List<String>> kept = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.parse(r, FORMAT)) {
+            Iterator<CSVRecord> it = parser.iterator();
+            if (!it.hasNext()) {
+                return;
+            }
+            List<String> header = it.next().toList();
+            kept.add(header);
+            int stepColumn = Math.max(0, header.indexOf("step"));
+            while (true) {
+                CSVRecord rec;
                 try {
-                    if (Long.parseLong(first) <= lastStep && line.split(",", -1).length == lines.get(0)
-                            .split(",", -1).length) {
-                        sb.append(line).append('\n');
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    rec = it.next();
+                } catch (UncheckedIOException e) {
+                    break; // a torn last row (an unclosed quote): dropped
+                }
+                if (rec.size() != header.size()) {
+                    continue; // a torn row
+                }
+                try {
+                    if (Long.parseLong(rec.get(stepColumn).trim()) <= lastStep) {
+                        kept.add(rec.toList());
                     }
                 } catch (NumberFormatException e) {
-                    // a torn last line: dropped
+                    // not a row of ours: dropped
                 }
             }
-            AtomicFiles.writeString(file, sb.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
+        StringBuilder sb = new StringBuilder();
+        kept.forEach(cells -> sb.append(row(cells)));
+        AtomicFiles.writeString(file, sb.toString());
     }
 
     @Override

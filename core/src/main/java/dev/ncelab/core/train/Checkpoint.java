@@ -2,7 +2,6 @@ package dev.ncelab.core.train;
 
 import dev.ncelab.core.model.Adam;
 import dev.ncelab.core.objective.Player;
-import dev.ncelab.core.plugin.PluginKind;
 import dev.ncelab.core.plugin.Stateful;
 import dev.ncelab.core.run.AtomicFiles;
 import java.io.BufferedInputStream;
@@ -21,7 +20,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Everything needed to continue a run exactly: the driver's state (position in the epoch's shuffled order, next
+ * Everything needed to continue a run exactly, in this order: the driver's state (position in the epoch's shuffled order, next
  * learner, counters, random streams), every player's parameters and optimiser state, and the state of every
  * {@link Stateful} component (schedule, sampler). Written to a temporary file and renamed; the previous checkpoint
  * is kept as {@code .prev} until the new one is complete.
@@ -45,7 +44,6 @@ final class Checkpoint {
             DataOutputStream out = new DataOutputStream(raw);
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
-            writePlayers(out, t);
             out.writeLong(s.step);
             out.writeInt(s.epoch);
             out.writeInt(s.position);
@@ -64,14 +62,13 @@ final class Checkpoint {
             }
             writeRandom(out, s.shuffle);
             writeRandom(out, s.objective);
-            for (Map.Entry<PluginKind, Object> e : t.experiment().components().entrySet()) {
-                if (e.getValue() instanceof Stateful st) {
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    st.save(new DataOutputStream(bytes));
-                    out.writeUTF(e.getKey().key());
-                    out.writeInt(bytes.size());
-                    out.write(bytes.toByteArray());
-                }
+            writePlayers(out, t);
+            for (Map.Entry<String, Stateful> e : stateful(t).entrySet()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                e.getValue().save(new DataOutputStream(bytes));
+                out.writeUTF(e.getKey());
+                out.writeInt(bytes.size());
+                out.write(bytes.toByteArray());
             }
             out.writeUTF("");
             out.flush();
@@ -81,7 +78,6 @@ final class Checkpoint {
     static void load(Path file, Training t) {
         TrainingState s = t.state();
         try (DataInputStream in = open(file)) {
-            readPlayers(in, t);
             s.step = in.readLong();
             s.epoch = in.readInt();
             s.position = in.readInt();
@@ -99,14 +95,13 @@ final class Checkpoint {
             }
             s.shuffle = readRandom(in);
             s.objective = readRandom(in);
-            var components = t.experiment().components();
+            readPlayers(in, t);
+            Map<String, Stateful> stateful = stateful(t);
             for (String key = in.readUTF(); !key.isEmpty(); key = in.readUTF()) {
                 byte[] b = new byte[in.readInt()];
                 in.readFully(b);
-                String section = key;
-                Object c = components.entrySet().stream().filter(e -> e.getKey().key().equals(section))
-                        .map(Map.Entry::getValue).findFirst().orElse(null);
-                if (!(c instanceof Stateful st)) {
+                Stateful st = stateful.get(key);
+                if (st == null) {
                     throw new IOException("the checkpoint holds the state of a '" + key + "' that this run lacks");
                 }
                 st.load(new DataInputStream(new ByteArrayInputStream(b)));
@@ -116,13 +111,20 @@ final class Checkpoint {
         }
     }
 
-    /** Restores only the players' parameters (for using a trained run); optimiser states are read and dropped. */
-    static void loadModels(Path file, Training t) {
-        try (DataInputStream in = open(file)) {
-            readPlayers(in, t);
-        } catch (IOException e) {
-            throw new UncheckedIOException(new IOException("cannot read " + file + ": " + e.getMessage(), e));
+    /** The components (by section) and listeners (by class) whose state a checkpoint carries. */
+    private static Map<String, Stateful> stateful(Training t) {
+        Map<String, Stateful> out = new java.util.LinkedHashMap<>();
+        t.experiment().components().forEach((kind, c) -> {
+            if (c instanceof Stateful st) {
+                out.put(kind.key(), st);
+            }
+        });
+        for (TrainingListener l : t.listeners()) {
+            if (l instanceof Stateful st) {
+                out.put("listener:" + l.getClass().getSimpleName(), st);
+            }
         }
+        return out;
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -12,7 +12,11 @@ import dev.ncelab.core.run.RunDirectory;
 import dev.ncelab.core.run.RunInfo;
 import dev.ncelab.core.run.RunLogger;
 import dev.ncelab.core.run.RunStatus;
+import dev.ncelab.core.experiment.TrainingConfig;
+import dev.ncelab.core.train.listen.CalibrateLogZ;
 import dev.ncelab.core.train.listen.DensityPlots;
+import dev.ncelab.core.train.listen.Ema;
+import dev.ncelab.core.train.listen.LearningRateSchedule;
 import dev.ncelab.core.train.listen.Evaluation;
 import dev.ncelab.core.train.listen.Limits;
 import dev.ncelab.core.train.listen.MetricRows;
@@ -146,14 +150,29 @@ public final class Run {
      */
     static List<TrainingListener> listeners(Experiment exp, List<RunLogger> loggers, Options options) {
         ExperimentConfig cfg = exp.config();
+        TrainingConfig t = cfg.training();
         List<TrainingListener> l = new ArrayList<>(List.of(Limits.stopRequest(options.stop()),
-                Limits.timeLimit(cfg.training().maxSeconds()), Limits.divergence(cfg.training().maxNonfinite()),
-                new Pretrain(), new Evaluation(exp), new MetricRows(cfg.logging().every(), loggers)));
-        if (cfg.logging().plots()) {
-            l.add(new DensityPlots(exp, loggers));
+                Limits.timeLimit(t.maxSeconds()), Limits.divergence(t.maxNonfinite()), new Pretrain()));
+        if (LearningRateSchedule.configured(t)) {
+            l.add(new LearningRateSchedule(t, exp.objective().players().stream().map(p -> p.name()).toList()));
         }
+        List<TrainingListener> evaluated = new ArrayList<>(List.of(new Evaluation(exp),
+                new MetricRows(cfg.logging().every(), loggers)));
+        if (cfg.logging().plots()) {
+            evaluated.add(new DensityPlots(exp, loggers));
+        }
+        if (t.ema() != null) {
+            Ema ema = new Ema(t.ema(), exp.energy().parameters());
+            l.add(ema);
+            int every = cfg.logging().every();
+            evaluated.replaceAll(inner -> ema.around(inner, e -> e.step() % every == 0 || e.evaluate()));
+        }
+        if (t.calibrateLogZ()) {
+            l.add(new CalibrateLogZ(exp));
+        }
+        l.addAll(evaluated);
         l.add(options.progress());
-        l.add(new Checkpoints(cfg.training().checkpointEvery()));
+        l.add(new Checkpoints(t.checkpointEvery()));
         l.add(new RunSummary());
         return l;
     }

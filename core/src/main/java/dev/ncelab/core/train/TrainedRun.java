@@ -38,7 +38,7 @@ public final class TrainedRun implements AutoCloseable {
         ExperimentConfig cfg = new ExperimentLoader(registry).load(dir.config(), List.of());
         Experiment exp = Experiment.build(cfg, registry, null);
         try {
-            Checkpoint.loadModels(dir.checkpoint(), new Trainer(exp, dir, List.of()));
+            Checkpoint.load(dir.checkpoint(), new Trainer(exp, dir, List.of()));
             return new TrainedRun(dir, exp);
         } catch (RuntimeException e) {
             exp.close();

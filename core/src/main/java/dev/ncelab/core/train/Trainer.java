@@ -3,6 +3,7 @@ package dev.ncelab.core.train;
 import dev.ncelab.core.experiment.TrainingConfig;
 import dev.ncelab.core.model.Adam;
 import dev.ncelab.core.objective.Player;
+import dev.ncelab.core.run.MetricsCsv;
 import dev.ncelab.core.run.RunDirectory;
 import dev.ncelab.core.run.RunStatus;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public final class Trainer implements Training {
         state.order = dev.ncelab.core.data.Matrix.permutation(exp.dataset().train().rows(), state.shuffle);
         if (resume) {
             Checkpoint.load(dir.checkpoint(), this);
+            MetricsCsv.truncateAfter(dir.metrics(), state.step); // rows past the checkpoint are written again
         }
         TrainingStep step = new TrainingStep(exp, players, optimizers, batch);
         try {
@@ -128,6 +130,11 @@ public final class Trainer implements Training {
     @Override
     public Map<String, Adam> optimizers() {
         return optimizers;
+    }
+
+    @Override
+    public List<TrainingListener> listeners() {
+        return listeners;
     }
 
     @Override

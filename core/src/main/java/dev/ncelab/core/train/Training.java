@@ -20,6 +20,9 @@ public interface Training {
 
     Map<String, Adam> optimizers();
 
+    /** The listeners, in order (checkpoints save those that are {@link dev.ncelab.core.plugin.Stateful}). */
+    List<TrainingListener> listeners();
+
     /** The number of steps this run trains for. */
     long totalSteps();
 

@@ -1,18 +1,24 @@
 package dev.ncelab.runners.sweep;
 
 import dev.ncelab.core.run.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
 
 /**
  * {@code jobs.csv}: one row per point, in index order, with the columns {@code index, status}, one per swept
  * parameter, the metric, every other number of the runs' summaries (in their order), {@code run_dir}, {@code
- * overrides} and {@code message}. Written whole (temp file and rename) every time a point finishes.
+ * overrides} and {@code message}. Written whole (temp file and rename) every time a point finishes, with Commons
+ * CSV (RFC 4180: a cell holding a comma, a quote or a line break is quoted).
  */
 final class JobsCsv {
+    static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").build();
+
     private JobsCsv() {}
 
     static void write(Path file, SweepPlan plan, List<JobResult> rows) {
@@ -66,19 +72,10 @@ final class JobsCsv {
     }
 
     private static void line(StringBuilder sb, List<String> cells) {
-        for (int i = 0; i < cells.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(quote(cells.get(i)));
+        try {
+            FORMAT.printRecord(sb, cells.toArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
-        sb.append('\n');
-    }
-
-    static String quote(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 }

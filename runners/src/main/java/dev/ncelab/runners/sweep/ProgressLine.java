@@ -2,24 +2,28 @@ package dev.ncelab.runners.sweep;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The sweep's console output: one line per finished point, and at a terminal one overall progress line
- * (bar, counts, elapsed and estimated time left) redrawn in place below them.
+ * The sweep's console output: one line per finished point, and at a terminal one overall progress bar (the
+ * progressbar library the {@code run} command uses: bar, counts, elapsed and estimated time left, plus how many
+ * points run and how many did not finish) redrawn in place below them.
  */
 final class ProgressLine {
-    private static final int BAR = 24;
-
     private final PrintStream out;
     private final boolean interactive;
     private final String metric;
     private final int total;
-    private final long start = System.nanoTime();
+    /** Guards only the printing, never held while calling into the bar (whose own thread prints too). */
+    private final Object print = new Object();
+    private ProgressBar bar;
+    private boolean drawn;
     private int done;
     private int bad;
     private int running;
-    private long lastDraw;
-    private boolean drawn;
 
     /**
      * @param total the points this invocation runs
@@ -58,19 +62,45 @@ final class ProgressLine {
             sb.append("\n      ").append(r.message()).append("  [log: ").append(JobResult.runDir(r.point()))
                     .append(".log]");
         }
-        clear();
-        out.println(sb);
-        draw(true);
+        synchronized (print) {
+            clear();
+            out.println(sb);
+            out.flush();
+        }
+        update();
     }
 
     synchronized void tick(int runningNow) {
-        running = runningNow;
-        draw(false);
+        if (runningNow != running) {
+            running = runningNow;
+            update();
+        }
     }
 
     synchronized void close() {
-        clear();
-        out.flush();
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+        synchronized (print) {
+            clear();
+            out.flush();
+        }
+    }
+
+    /** Moves the bar to the current counts (starting it on first use) and redraws it. */
+    private void update() {
+        if (!interactive) {
+            return;
+        }
+        if (bar == null) {
+            bar = new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(" points", 1).setUpdateIntervalMillis(500).continuousUpdate().setMaxRenderedLength(110)
+                    .setConsumer(new Consumer()).build();
+        }
+        bar.stepTo(done);
+        bar.setExtraMessage(" " + running + " running" + (bad > 0 ? ", " + bad + " not finished" : ""));
+        bar.refresh();
     }
 
     private void clear() {
@@ -80,23 +110,26 @@ final class ProgressLine {
         }
     }
 
-    private void draw(boolean force) {
-        if (!interactive) {
-            return;
+    /** Draws the bar's text in place on {@link #out}, under the printing lock. */
+    private final class Consumer implements ProgressBarConsumer {
+        @Override
+        public int getMaxRenderedLength() {
+            return 110;
         }
-        long now = System.nanoTime();
-        if (!force && now - lastDraw < 500_000_000L) {
-            return;
+
+        @Override
+        public void accept(String rendered) {
+            synchronized (print) {
+                out.print("\r" + rendered + "\033[K");
+                out.flush();
+                drawn = true;
+            }
         }
-        lastDraw = now;
-        int filled = total == 0 ? BAR : (int) Math.round(BAR * (double) done / total);
-        double elapsed = (now - start) / 1e9;
-        String eta = done == 0 || done >= total ? "" : ", ~" + duration(elapsed / done * (total - done)) + " left";
-        out.print("\r" + "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + done + "/" + total + " done"
-                + (bad > 0 ? " (" + bad + " not finished)" : "") + ", " + running + " running, "
-                + duration(elapsed) + eta + "\033[K");
-        out.flush();
-        drawn = true;
+
+        @Override
+        public void close() {
+            // the line is cleared by ProgressLine.close
+        }
     }
 
     static String duration(double seconds) {

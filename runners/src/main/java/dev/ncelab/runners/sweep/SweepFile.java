@@ -1,9 +1,12 @@
 package dev.ncelab.runners.sweep;
 
+import dev.ncelab.core.config.Checks;
+import dev.ncelab.core.config.ConfigBinder;
 import dev.ncelab.core.config.ConfigDocument;
 import dev.ncelab.core.config.ConfigError;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.config.Names;
+import dev.ncelab.core.config.Param;
 import dev.ncelab.runners.sweep.SweepSpec.Goal;
 import dev.ncelab.runners.sweep.SweepSpec.Method;
 import dev.ncelab.runners.sweep.SweepSpec.Metric;
@@ -25,8 +28,11 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a sweep file (W&B's sweep format, §5 of the protocol notes) into a {@link SweepSpec}. Loading is
- * {@link ConfigDocument}'s: composed nodes only, bounded aliases and depth, plain YAML types only. Every problem
- * is collected and thrown once as a {@link ConfigException} naming the line and dotted key.
+ * {@link ConfigDocument}'s: composed nodes only, bounded aliases and depth, plain YAML types only. Values are
+ * bound by the experiments' {@link ConfigBinder} onto records ({@link SweepConfig}, {@link MetricConfig}, one
+ * {@link SpecConfig} per parameter); this class adds what is particular to sweeps (the nesting of parameters,
+ * which keys a distribution takes, the grid's size). Every problem is collected and thrown once as a {@link
+ * ConfigException} naming the line and dotted key.
  */
 final class SweepFile {
     static final List<String> KEYS = List.of("name", "experiment", "method", "metric", "parameters", "run_cap",
@@ -40,13 +46,56 @@ final class SweepFile {
             "q", "mu", "sigma", "a", "b", "parameters");
     private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final Pattern OVERRIDE = Pattern.compile("(--)?[A-Za-z0-9_][A-Za-z0-9_.-]*=.*", Pattern.DOTALL);
-    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
+    /** The top-level scalar keys, bound by {@link ConfigBinder} as an experiment's sections are. */
+    record SweepConfig(
+            @Param(doc = "the sweep's name; it names a directory (null: the file's name)", value = "null") String name,
+            @Param(doc = "the experiment YAML to sweep over, relative to this file (e.g. experiment: "
+                    + "fce-maf-8gaussians.yaml; required)", value = "null") String experiment,
+            @Param(doc = "grid or random (required)", value = "null") String method,
+            @Param(doc = "points of a random search (and at most this many of a grid)", value = "null")
+                    Integer runCap,
+            @Param(doc = "seed of the random search", value = "0") long seed,
+            @Param(doc = "free text", value = "null") Object description,
+            @Param(doc = "W&B agent only: ignored here", value = "null") Object program,
+            @Param(doc = "W&B agent only: ignored here", value = "null") Object command,
+            @Param(doc = "W&B agent only: ignored here", value = "null") Object project,
+            @Param(doc = "W&B agent only: ignored here", value = "null") Object entity) {
+        SweepConfig {
+            if (runCap != null) {
+                Checks.that(runCap >= 1 && runCap <= 1_000_000, "run_cap", "expected a whole number >= 1, found "
+                        + runCap);
+            }
+        }
+    }
+
+    /** {@code metric: {name, goal}}. */
+    record MetricConfig(
+            @Param(doc = "a figure of summary.json, e.g. mse_logp") String name,
+            @Param(doc = "minimize or maximize", value = "minimize") String goal) {}
+
+    /** One parameter's spec; which keys it takes depends on its distribution (checked after binding). */
+    record SpecConfig(
+            @Param(doc = "the one value (constant)", value = "null") Object value,
+            @Param(doc = "the values (categorical)", value = "null") Object values,
+            @Param(doc = "a probability per value (random search)", value = "null") List<Number> probabilities,
+            @Param(doc = "the distribution's name", value = "null") String distribution,
+            @Param(doc = "lower bound", value = "null") Number min,
+            @Param(doc = "upper bound", value = "null") Number max,
+            @Param(doc = "quantum", value = "1") Number q,
+            @Param(doc = "mean (normal)", value = "0") Number mu,
+            @Param(doc = "standard deviation (normal)", value = "1") Number sigma,
+            @Param(doc = "beta's a", value = "1") Number a,
+            @Param(doc = "beta's b", value = "1") Number b) {}
 
     private final ConfigDocument doc;
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final ConfigBinder binder;
+    private final List<ConfigError> errors;
 
     private SweepFile(ConfigDocument doc) {
         this.doc = doc;
+        this.binder = new ConfigBinder(doc);
+        this.errors = binder.errors(); // one list: the binder's errors and this class's, thrown together
     }
 
     /** Reads and validates a sweep file, or throws every problem at once. */
@@ -70,35 +119,34 @@ final class SweepFile {
                         + String.join(", ", KEYS));
             }
         }
+        Set<String> handled = new HashSet<>(List.of("metric", "parameters", "overrides"));
+        root.getValue().forEach(t -> {
+            if (!keysOf(SweepConfig.class).contains(key(t))) {
+                handled.add(key(t)); // reported above
+            }
+        });
+        if (!has(root, "experiment")) {
+            error(root, "experiment", "required key is missing: the experiment YAML to sweep over, relative to "
+                    + "this file (e.g. experiment: fce-maf-8gaussians.yaml)");
+        }
+        if (!has(root, "method")) {
+            error(root, "method", "required key is missing: grid or random");
+        }
+        SweepConfig c = binder.bind(SweepConfig.class, root, "", handled);
         String defaultName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        String name = string(root, "name", defaultName);
-        if (name != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        String name = c == null || c.name() == null ? defaultName : c.name();
+        if (c != null && c.name() != null && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             error(get(root, "name"), "name", "expected letters, digits, '.', '_' or '-' (it names a directory), "
                     + "found '" + name + "'");
         }
-        Path experiment = experiment(root, file);
-        Method method = method(root);
+        Path experiment = c == null || !has(root, "experiment") ? null : experiment(get(root, "experiment"),
+                c.experiment() == null ? "" : c.experiment(), file);
+        Method method = c == null || !has(root, "method") ? null : method(get(root, "method"),
+                c.method() == null ? "" : c.method());
         Metric metric = metric(root);
-        Integer runCap = null;
+        Integer runCap = c == null ? null : c.runCap();
+        long seed = c == null ? 0 : c.seed();
         Node capNode = get(root, "run_cap");
-        if (capNode != null) {
-            Number cap = number(capNode, "run_cap");
-            if (cap != null && (!(cap instanceof Long) || cap.longValue() < 1 || cap.longValue() > 1_000_000)) {
-                error(capNode, "run_cap", "expected a whole number >= 1, found " + text(capNode));
-            } else if (cap != null) {
-                runCap = cap.intValue();
-            }
-        }
-        long seed = 0;
-        Node seedNode = get(root, "seed");
-        if (seedNode != null) {
-            Number s = number(seedNode, "seed");
-            if (s != null && !(s instanceof Long)) {
-                error(seedNode, "seed", "expected a whole number, found " + text(seedNode));
-            } else if (s != null) {
-                seed = s.longValue();
-            }
-        }
         List<String> overrides = overrides(root);
         List<ParamSpec> parameters = new ArrayList<>();
         Node params = get(root, "parameters");
@@ -146,19 +194,13 @@ final class SweepFile {
                 List.copyOf(overrides));
     }
 
-    private Path experiment(MappingNode root, Path file) {
-        Node node = get(root, "experiment");
-        if (node == null) {
-            error(root, "experiment", "required key is missing: the experiment YAML to sweep over, relative to "
-                    + "this file (e.g. experiment: fce-maf-8gaussians.yaml)");
-            return null;
-        }
-        if (!(node instanceof ScalarNode s) || s.getTag() != Tag.STR || s.getValue().isBlank()) {
+    private Path experiment(Node node, String value, Path file) {
+        if (!(node instanceof ScalarNode s) || s.getTag() != Tag.STR || value.isBlank()) {
             error(node, "experiment", "expected a file name, found " + describe(node));
             return null;
         }
         Path dir = file.toAbsolutePath().getParent();
-        Path path = dir.resolve(s.getValue()).normalize();
+        Path path = dir.resolve(value).normalize();
         if (!Files.isRegularFile(path)) {
             error(node, "experiment", "no such file: " + path + " (the path is relative to the sweep file)");
             return null;
@@ -166,13 +208,7 @@ final class SweepFile {
         return path;
     }
 
-    private Method method(MappingNode root) {
-        Node node = get(root, "method");
-        if (node == null) {
-            error(root, "method", "required key is missing: grid or random");
-            return null;
-        }
-        String m = node instanceof ScalarNode s ? s.getValue() : "";
+    private Method method(Node node, String m) {
         return switch (m) {
             case "grid" -> Method.GRID;
             case "random" -> Method.RANDOM;
@@ -203,27 +239,32 @@ final class SweepFile {
                         List.of("name", "goal")) + "; the keys are: name, goal");
             }
         }
-        Node nameNode = get(m, "name");
-        String name = null;
-        if (nameNode == null) {
+        if (!has(m, "name")) {
             error(m, "metric.name", "required key is missing: a figure of summary.json, e.g. mse_logp");
-        } else if (!(nameNode instanceof ScalarNode s) || s.getTag() != Tag.STR || s.getValue().isBlank()) {
-            error(nameNode, "metric.name", "expected the name of a summary figure, found " + describe(nameNode));
-        } else {
-            name = s.getValue();
+            return null;
         }
-        Goal goal = Goal.MINIMIZE;
-        Node goalNode = get(m, "goal");
-        if (goalNode != null) {
-            String g = goalNode instanceof ScalarNode s ? s.getValue() : "";
-            if (g.equals("maximize")) {
-                goal = Goal.MAXIMIZE;
-            } else if (!g.equals("minimize")) {
-                error(goalNode, "metric.goal", "expected minimize or maximize, found " + describe(goalNode)
-                        + Names.didYouMean(g, List.of("minimize", "maximize")));
+        Set<String> others = new HashSet<>();
+        m.getValue().forEach(t -> others.add(key(t)));
+        others.removeAll(List.of("name", "goal"));
+        MetricConfig c = binder.bind(MetricConfig.class, m, "metric", others);
+        if (c == null) {
+            return null;
+        }
+        if (c.name() == null || c.name().isBlank() || ((ScalarNode) get(m, "name")).getTag() != Tag.STR) {
+            error(get(m, "name"), "metric.name", "expected the name of a summary figure, found "
+                    + describe(get(m, "name")));
+            return null;
+        }
+        Goal goal = switch (c.goal()) {
+            case "minimize" -> Goal.MINIMIZE;
+            case "maximize" -> Goal.MAXIMIZE;
+            default -> {
+                error(get(m, "goal"), "metric.goal", "expected minimize or maximize, found " + describe(get(m, "goal"))
+                        + Names.didYouMean(c.goal(), List.of("minimize", "maximize")));
+                yield null;
             }
-        }
-        return name == null ? null : new Metric(name, goal);
+        };
+        return goal == null ? null : new Metric(c.name(), goal);
     }
 
     private List<String> overrides(MappingNode root) {
@@ -297,9 +338,11 @@ final class SweepFile {
     private ParamSpec spec(String name, MappingNode sm) {
         String where = "parameters." + name;
         int before = errors.size();
+        Set<String> unknown = new HashSet<>();
         for (NodeTuple t : sm.getValue()) {
             String k = key(t);
             if (!SPEC_KEYS.contains(k)) {
+                unknown.add(k);
                 error(t.getKeyNode(), where + "." + k, "unknown key" + Names.didYouMean(k, SPEC_KEYS)
                         + "; a parameter takes: " + String.join(", ", SPEC_KEYS));
             }
@@ -325,21 +368,25 @@ final class SweepFile {
                         + "both min and max");
                 return null;
             }
-            Number lo = number(get(sm, "min"), where + ".min");
-            Number hi = number(get(sm, "max"), where + ".max");
-            if (lo == null || hi == null) {
-                return null;
-            }
-            if ((lo instanceof Long) != (hi instanceof Long)) {
+        } else {
+            error(sm, where, "expected one of value, values, min and max, distribution, or parameters");
+            return null;
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        SpecConfig c = binder.bind(SpecConfig.class, sm, where, unknown);
+        if (c == null) {
+            return null;
+        }
+        if (d == null) { // min and max without a distribution: int_uniform if both are whole numbers
+            if ((c.min() instanceof Long) != (c.max() instanceof Long)) {
                 error(sm, where, "min and max must both be whole numbers (int_uniform) or both have a decimal "
                         + "point (uniform), found " + text(get(sm, "min")) + " and " + text(get(sm, "max"))
                         + "; or name the distribution");
                 return null;
             }
-            d = lo instanceof Long ? Distribution.INT_UNIFORM : Distribution.UNIFORM;
-        } else {
-            error(sm, where, "expected one of value, values, min and max, distribution, or parameters");
-            return null;
+            d = c.min() instanceof Long ? Distribution.INT_UNIFORM : Distribution.UNIFORM;
         }
         for (NodeTuple t : sm.getValue()) {
             String k = key(t);
@@ -357,33 +404,26 @@ final class SweepFile {
         List<Double> probabilities = null;
         Number min = null;
         Number max = null;
-        Number q = 1L;
-        double mu = 0;
-        double sigma = 1;
-        double a = 1;
-        double b = 1;
+        Number q = c.q();
         switch (d) {
             case CONSTANT -> {
                 if (!has(sm, "value")) {
                     error(sm, where + ".value", "required key is missing");
                     return null;
                 }
-                value = YamlValues.of(get(sm, "value"));
+                value = c.value();
             }
             case CATEGORICAL -> {
                 Node vn = get(sm, "values");
-                if (!(vn instanceof SequenceNode vs) || vs.getValue().isEmpty()) {
+                if (!(c.values() instanceof List<?> vs) || vs.isEmpty()) {
                     error(vn == null ? sm : vn, where + ".values", vn == null ? "required key is missing"
                             : "expected a list of at least one value, found " + describe(vn));
                     return null;
                 }
-                values = new ArrayList<>();
-                for (Node v : vs.getValue()) {
-                    values.add(YamlValues.of(v));
-                }
-                Node pn = get(sm, "probabilities");
-                if (pn != null) {
-                    probabilities = probabilities(pn, where + ".probabilities", values.size());
+                values = new ArrayList<>(vs);
+                if (c.probabilities() != null) {
+                    probabilities = probabilities(get(sm, "probabilities"), c.probabilities(), where
+                            + ".probabilities", values.size());
                     if (probabilities == null) {
                         return null;
                     }
@@ -396,11 +436,8 @@ final class SweepFile {
                                 + d.yaml() + " needs min and max");
                         return null;
                     }
-                    min = number(get(sm, "min"), where + ".min");
-                    max = number(get(sm, "max"), where + ".max");
-                    if (min == null || max == null) {
-                        return null;
-                    }
+                    min = c.min();
+                    max = c.max();
                     if (d == Distribution.INT_UNIFORM) {
                         if (!(min instanceof Long) || !(max instanceof Long)) {
                             error(sm, where, "int_uniform needs whole numbers, found " + text(get(sm, "min"))
@@ -422,62 +459,42 @@ final class SweepFile {
                         return null;
                     }
                 }
-                if (d.quantised() && has(sm, "q")) {
-                    q = number(get(sm, "q"), where + ".q");
-                    if (q == null) {
-                        return null;
-                    }
-                    if (q.doubleValue() <= 0) {
-                        error(get(sm, "q"), where + ".q", "expected a number > 0, found " + text(get(sm, "q")));
-                        return null;
+                if (d.quantised() && q.doubleValue() <= 0) {
+                    error(get(sm, "q"), where + ".q", "expected a number > 0, found " + text(get(sm, "q")));
+                    return null;
+                }
+                for (String k : List.of("sigma", "a", "b")) {
+                    Number v = k.equals("sigma") ? c.sigma() : k.equals("a") ? c.a() : c.b();
+                    if (v.doubleValue() <= 0) {
+                        error(get(sm, k), where + "." + k, "expected a number > 0, found " + text(get(sm, k)));
                     }
                 }
-                mu = positiveOr(sm, "mu", where, 0, false);
-                sigma = positiveOr(sm, "sigma", where, 1, true);
-                a = positiveOr(sm, "a", where, 1, true);
-                b = positiveOr(sm, "b", where, 1, true);
                 if (errors.size() > before) {
                     return null;
                 }
             }
         }
         return new ParamSpec(name, d, value, values == null ? null : java.util.Collections.unmodifiableList(values),
-                probabilities, min, max, q, mu, sigma, a, b, location);
+                probabilities, min, max, q, c.mu().doubleValue(), c.sigma().doubleValue(), c.a().doubleValue(),
+                c.b().doubleValue(), location);
     }
 
-    private double positiveOr(MappingNode sm, String key, String where, double dflt, boolean positive) {
-        Node n = get(sm, key);
-        if (n == null) {
-            return dflt;
-        }
-        Number v = number(n, where + "." + key);
-        if (v == null) {
-            return dflt;
-        }
-        if (positive && v.doubleValue() <= 0) {
-            error(n, where + "." + key, "expected a number > 0, found " + text(n));
-        }
-        return v.doubleValue();
-    }
-
-    private List<Double> probabilities(Node pn, String where, int n) {
-        if (!(pn instanceof SequenceNode ps) || ps.getValue().size() != n) {
+    private List<Double> probabilities(Node pn, List<Number> ps, String where, int n) {
+        if (ps.size() != n) {
             error(pn, where, "expected a list of " + n + " probabilities (one per value), found " + describe(pn));
             return null;
         }
         List<Double> out = new ArrayList<>();
         double sum = 0;
-        for (Node p : ps.getValue()) {
-            Number v = number(p, where);
-            if (v == null) {
+        for (int i = 0; i < n; i++) {
+            double v = ps.get(i).doubleValue();
+            if (v < 0) {
+                error(((SequenceNode) pn).getValue().get(i), where, "expected probabilities >= 0, found "
+                        + text(((SequenceNode) pn).getValue().get(i)));
                 return null;
             }
-            if (v.doubleValue() < 0) {
-                error(p, where, "expected probabilities >= 0, found " + text(p));
-                return null;
-            }
-            out.add(v.doubleValue());
-            sum += v.doubleValue();
+            out.add(v);
+            sum += v;
         }
         if (Math.abs(sum - 1) > 1e-6) {
             error(pn, where, String.format(Locale.ROOT, "the probabilities sum to %.6g, not 1", sum));
@@ -486,27 +503,13 @@ final class SweepFile {
         return List.copyOf(out);
     }
 
-    /** A YAML number: Long for ints, Double for floats (also {@code 1e-4}, which YAML 1.1 reads as text). */
-    private Number number(Node node, String key) {
-        if (node instanceof ScalarNode s) {
-            String t = s.getValue().replace("_", "");
-            try {
-                if (s.getTag() == Tag.INT) {
-                    return ((Number) YamlValues.of(s)).longValue();
-                }
-                if (s.getTag() == Tag.FLOAT || (s.getTag() == Tag.STR && NUMBER.matcher(t).matches()
-                        && s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN)) {
-                    double d = Double.parseDouble(t);
-                    if (Double.isFinite(d)) {
-                        return d;
-                    }
-                }
-            } catch (RuntimeException e) {
-                // reported below
-            }
+    /** The YAML keys of a record (its components in snake_case). */
+    private static Set<String> keysOf(Class<? extends Record> type) {
+        Set<String> out = new HashSet<>();
+        for (var c : type.getRecordComponents()) {
+            out.add(Names.snake(c.getName()));
         }
-        error(node, key, "expected a finite number, found " + describe(node));
-        return null;
+        return out;
     }
 
     private static String key(NodeTuple t) {
@@ -519,18 +522,6 @@ final class SweepFile {
 
     private static boolean has(MappingNode map, String key) {
         return ConfigDocument.get(map, key).isPresent();
-    }
-
-    private String string(MappingNode root, String key, String dflt) {
-        Node n = get(root, key);
-        if (n == null) {
-            return dflt;
-        }
-        if (n instanceof ScalarNode s && s.getTag() != Tag.NULL) {
-            return s.getValue();
-        }
-        error(n, key, "expected text, found " + describe(n));
-        return null;
     }
 
     private static String text(Node n) {

@@ -46,6 +46,38 @@ class OverrideFormsTest {
         assertEquals(List.of(64, 64), bind("p.hidden=[64,64]").hidden());
         assertEquals(0.5, bind("--p.lr=0.5").lr(), "${args} adds --");
         assertEquals("my run", bind("p.name=my run").name());
+        assertEquals(new Probe(null, null, null, null, null, null),
+                bind("p.lr=0.1", "p.lr=None", "p.batch=None", "p.plots=None", "p.hidden=None", "p.name=None"),
+                "Python's None is null");
+        assertEquals("None", bind("p.name='None'").name(), "a quoted None stays text");
+    }
+
+    @Test
+    void pythonsNonFiniteFloatsAreNamedAsSuch() {
+        assertTrue(bindErrors("p.lr=inf").contains("expected a finite number"), bindErrors("p.lr=inf"));
+        assertTrue(bindErrors("p.lr=nan").contains("expected a finite number"), bindErrors("p.lr=nan"));
+    }
+
+    @Test
+    void aPythonDictReplacesASection() {
+        ConfigDocument doc = ConfigDocument.parse("objective: {type: nce, nu: 1}", "probe");
+        doc.override("objective={'type': 'ranking-nce', 'nu': None, 'k': [1, True]}");
+        Object value = YamlValues.of(ConfigDocument.get(doc.root(), "objective").orElseThrow());
+        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        expected.put("type", "ranking-nce");
+        expected.put("nu", null);
+        expected.put("k", List.of(1L, true));
+        assertEquals(expected, value);
+    }
+
+    static String bindErrors(String... overrides) {
+        ConfigDocument doc = ConfigDocument.parse("{}", "probe");
+        for (String o : overrides) {
+            doc.override(o);
+        }
+        ConfigBinder binder = new ConfigBinder(doc);
+        binder.bind(Probe.class, ConfigDocument.get(doc.root(), "p").orElseThrow(), "p", Set.of());
+        return binder.errors().toString();
     }
 
     @Test

@@ -131,7 +131,7 @@ class ExternalPluginIT {
         System.out.printf(Locale.ROOT, "[IT] 600 NCE steps on 8gaussians: mse_logp gmm %.4f vs gaussian(std 2) %.4f; "
                         + "test_loglik %.4f vs %.4f; value %.4f vs %.4f; accuracy %.3f vs %.3f; %.1f s vs %.1f s%n",
                 g, n, gmm.get("test_loglik").asDouble(), gauss.get("test_loglik").asDouble(),
-                gmm.get("value").asDouble(), gauss.get("value").asDouble(), accG, accN, (t1 - t0) / 1e9,
+                gmm.get("nce_loss").asDouble(), gauss.get("nce_loss").asDouble(), accG, accN, (t1 - t0) / 1e9,
                 (t2 - t1) / 1e9);
         assertEquals(0.5, accG, 0.05, "data and GMM noise should be nearly indistinguishable");
         assertTrue(accN > accG + 0.2, "gaussian noise accuracy " + accN + " vs gmm " + accG);

@@ -79,6 +79,16 @@ final class MlpEnergy implements EnergyModel {
     }
 
     @Override
+    public boolean shiftLogZ(double delta) {
+        if (!learnsC) {
+            return false;
+        }
+        NDArray c = params.get("c");
+        c.set(new float[] {(float) (c.getFloat() + delta)});
+        return true;
+    }
+
+    @Override
     public double logZ() {
         return learnsC ? params.get("c").toFloatArray()[0] : 0.0;
     }

@@ -32,6 +32,7 @@ final class RunState {
     private String displayName;
     private String group;
     private String runUrl;
+    private String sweepId;
     private long historyLines;
     private long historyAccepted;
     private boolean summaryAccepted;
@@ -62,6 +63,7 @@ final class RunState {
             s.displayName = text(n, "display_name");
             s.group = text(n, "group");
             s.runUrl = text(n, "run_url");
+            s.sweepId = text(n, "sweep_id");
             s.historyLines = n.path("history_lines").asLong(0);
             s.historyAccepted = n.path("history_accepted").asLong(0);
             s.summaryAccepted = n.path("summary_accepted").asBoolean(false);
@@ -90,6 +92,7 @@ final class RunState {
         n.put("display_name", displayName);
         n.put("group", group);
         n.put("run_url", runUrl);
+        n.put("sweep_id", sweepId);
         n.put("history_lines", historyLines);
         n.put("history_accepted", historyAccepted);
         n.put("summary_accepted", summaryAccepted);
@@ -125,6 +128,15 @@ final class RunState {
         this.mode = mode;
         this.displayName = displayName;
         this.group = group;
+    }
+
+    /** The W&B sweep the run belongs to ({@code WANDB_SWEEP_ID} under {@code wandb agent}), or null. */
+    synchronized void sweepId(String sweepId) {
+        this.sweepId = sweepId;
+    }
+
+    synchronized String sweepId() {
+        return sweepId;
     }
 
     /** What UpsertBucket answered: the storage id and the resolved names. */

@@ -33,7 +33,7 @@ final class Uploader implements Runnable {
 
     /** What UpsertBucket needs besides the config. */
     record RunSpec(String runId, String entity, String project, String displayName, String group, String notes,
-            List<String> tags, String jobType, String commit, String host, String configJson) {}
+            List<String> tags, String jobType, String commit, String host, String configJson, String sweepId) {}
 
     /** How the upload ended. */
     enum Outcome { RUNNING, COMPLETED, REJECTED, GAVE_UP, STOPPED, FAILED }
@@ -79,7 +79,8 @@ final class Uploader implements Runnable {
 
     /**
      * @param initialLines the lines already in the history file when the upload starts
-     * @param trustServerCount whether the server's {@code historyLineCount} may skip lines (a resumed run, a sync)
+     * @param trustServerCount whether lines on the server are expected (a resumed run, a sync); otherwise the
+     *     server's {@code historyLineCount} is still honoured, with a warning
      * @param hint what to tell the user when the upload stops early
      */
     Uploader(WandbClient client, Path wandbDir, RunState state, Tuning tuning, RunSpec spec, String appUrl,
@@ -194,7 +195,9 @@ final class Uploader implements Runnable {
     }
 
     private void connect() throws WandbException, IOException {
-        Bucket b = client.upsertBucket(variables(), stopper);
+        // the first UpsertBucket retries as long as the stream would: a run whose server is down when it starts
+        // still attaches when the server comes back, and the end of the run decides when to give up
+        Bucket b = client.upsertBucket(variables(), stopper, Math.max(tuning.graphqlRetries(), tuning.streamRetries()));
         entity = b.entity() != null ? b.entity() : spec.entity();
         project = b.project() != null ? b.project() : spec.project();
         runName = b.name() != null ? b.name() : spec.runId();
@@ -207,11 +210,11 @@ final class Uploader implements Runnable {
         Long serverHas = b.historyLineCount();
         long has = accepted;
         if (serverHas != null && serverHas > accepted) {
-            if (trustServerCount) {
-                has = serverHas;
-            } else {
-                LOG.warn("W&B: run {} already has {} history lines on the server; this run's lines are sent from "
-                        + "offset {}", runName, serverHas, accepted);
+            // every answer counts, not only a resume's: a reused WANDB_RUN_ID must never overwrite lines from 0
+            has = serverHas;
+            if (!trustServerCount) {
+                LOG.warn("W&B: run {} already has {} history lines on the server (a reused WANDB_RUN_ID?); this "
+                        + "run's lines follow them", runName, serverHas);
             }
         }
         if (has <= initialLines) {
@@ -249,7 +252,7 @@ final class Uploader implements Runnable {
         v.putNull("repo");
         v.put("jobType", spec.jobType());
         v.putNull("state");
-        v.putNull("sweep");
+        v.put("sweep", spec.sweepId()); // attaches the run to its sweep, as the SDK does under 'wandb agent'
         if (spec.tags() == null || spec.tags().isEmpty()) {
             v.putNull("tags");
         } else {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ncelab.plugins.wandb.WandbException.Kind;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import okhttp3.Call;
 import okhttp3.Credentials;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -145,6 +148,10 @@ final class WandbClient implements AutoCloseable {
     private final Map<String, String> graphqlHeaders;
     private final Redactor redactor;
     private final Random random = new Random();
+    private volatile long lastSuccessNanos;
+
+    /** Immediate retries on reused connections in a row before a failure counts as one (and is backed off). */
+    static final int MAX_STALE_RETRIES = 3;
 
     WandbClient(String baseUrl, String apiKey, Tuning tuning, Map<String, String> graphqlHeaders) {
         this.base = HttpUrl.get(baseUrl);
@@ -157,6 +164,15 @@ final class WandbClient implements AutoCloseable {
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 .writeTimeout(0, TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false)
+                .eventListenerFactory(call -> new EventListener() {
+                    @Override
+                    public void connectStart(Call c, InetSocketAddress address, Proxy proxy) {
+                        Attempt a = c.request().tag(Attempt.class);
+                        if (a != null) {
+                            a.newConnection = true;
+                        }
+                    }
+                })
                 .build();
         OkHttpClient api = root.newBuilder().addInterceptor(chain -> {
             Request r = chain.request();
@@ -188,7 +204,12 @@ final class WandbClient implements AutoCloseable {
     // ---- GraphQL ----
 
     Bucket upsertBucket(ObjectNode variables, Stopper stopper) throws WandbException {
-        JsonNode data = graphql("UpsertBucket", UPSERT_BUCKET, variables, RETRY_UPSERT, stopper);
+        return upsertBucket(variables, stopper, tuning.graphqlRetries());
+    }
+
+    /** UpsertBucket with its own retry budget (the live logger's first one retries as long as the stream). */
+    Bucket upsertBucket(ObjectNode variables, Stopper stopper, int maxRetries) throws WandbException {
+        JsonNode data = graphql("UpsertBucket", UPSERT_BUCKET, variables, RETRY_UPSERT, maxRetries, stopper);
         JsonNode b = data.path("upsertBucket").path("bucket");
         if (b.isMissingNode() || b.isNull()) {
             throw new WandbException(Kind.REJECTED, 0, "W&B did not create the run: UpsertBucket returned no bucket");
@@ -221,6 +242,11 @@ final class WandbClient implements AutoCloseable {
     /** Posts one GraphQL operation; returns {@code data}. GraphQL errors are not retried (as in the SDK). */
     JsonNode graphql(String operation, String query, ObjectNode variables, IntPredicate retryable, Stopper stopper)
             throws WandbException {
+        return graphql(operation, query, variables, retryable, tuning.graphqlRetries(), stopper);
+    }
+
+    private JsonNode graphql(String operation, String query, ObjectNode variables, IntPredicate retryable,
+            int maxRetries, Stopper stopper) throws WandbException {
         ObjectNode body = Json.object();
         body.put("query", query);
         body.set("variables", variables);
@@ -228,7 +254,7 @@ final class WandbClient implements AutoCloseable {
         Request.Builder rb = new Request.Builder().url(base.newBuilder().addPathSegment("graphql").build())
                 .post(RequestBody.create(bytes(body), JSON_TYPE));
         graphqlHeaders.forEach(rb::header);
-        String text = execute(graphqlHttp, rb.build(), retryable, tuning.graphqlRetries(), operation, stopper);
+        String text = execute(graphqlHttp, rb.build(), retryable, maxRetries, operation, stopper);
         JsonNode reply;
         try {
             reply = Json.read(text);
@@ -287,15 +313,18 @@ final class WandbClient implements AutoCloseable {
     private String execute(OkHttpClient http, Request request, IntPredicate retryable, int maxRetries, String what,
             Stopper stopper) throws WandbException {
         int attempt = 0;
+        int staleInARow = 0;
         while (true) {
             String problem;
             long waitMillis;
-            Call call = http.newCall(request);
+            Attempt tag = new Attempt();
+            Call call = http.newCall(request.newBuilder().tag(Attempt.class, tag).build());
             stopper.begin(call);
             try (Response response = call.execute()) {
                 String body = response.body() == null ? "" : response.body().string();
                 int code = response.code();
                 if (response.isSuccessful()) {
+                    lastSuccessNanos = System.nanoTime();
                     if (attempt > 0) {
                         LOG.info("W&B: {} went through after {} {}", what, attempt, attempt == 1 ? "retry" : "retries");
                     }
@@ -312,10 +341,20 @@ final class WandbClient implements AutoCloseable {
                     throw stopped(what);
                 }
                 problem = redactor.redact(e.getClass().getSimpleName() + ": " + e.getMessage());
+                if (!tag.newConnection && staleInARow < MAX_STALE_RETRIES) {
+                    // a pooled connection the server had closed ("unexpected end of stream"): not a server
+                    // failure, so retry at once on a new connection instead of backing off
+                    staleInARow++;
+                    root.connectionPool().evictAll();
+                    LOG.debug("W&B: {} on a reused connection failed ({}); retrying at once on a new connection",
+                            what, problem);
+                    continue;
+                }
                 waitMillis = backoffMillis(attempt);
             } finally {
                 stopper.end();
             }
+            staleInARow = 0;
             if (attempt >= maxRetries) {
                 throw new WandbException(Kind.GAVE_UP, 0, "W&B " + what + " to " + request.url().host() + " failed "
                         + (maxRetries + 1) + " times, last: " + problem);
@@ -331,6 +370,16 @@ final class WandbClient implements AutoCloseable {
             }
             attempt++;
         }
+    }
+
+    /** When a request last succeeded (System.nanoTime), or 0: the end of a run waits while this moves. */
+    long lastSuccessNanos() {
+        return lastSuccessNanos;
+    }
+
+    /** Marks whether a call opened a connection of its own (else it reused a pooled one). */
+    static final class Attempt {
+        volatile boolean newConnection;
     }
 
     private static WandbException stopped(String what) {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record WandbConfig(
         @Param(doc = "send the run to Weights & Biases (WANDB_MODE=online or offline together with WANDB_PROJECT "
-                + "also turns it on)", value = "false") boolean enabled,
+                + "also turns it on, and so does WANDB_SWEEP_ID, set by 'wandb agent', unless WANDB_MODE=disabled)", value = "false") boolean enabled,
         @Param(doc = "project (null: WANDB_PROJECT, else 'uncategorized')", value = "null") String project,
         @Param(doc = "user or team (null: WANDB_ENTITY, else the default entity of the API key's owner)",
                 value = "null") String entity,
@@ -21,15 +21,16 @@ public record WandbConfig(
         @Param(doc = "notes shown with the run (null: WANDB_NOTES)", value = "null") String notes,
         @Param(doc = "tags (null: WANDB_TAGS, comma-separated)", value = "null") List<String> tags,
         @Param(doc = "online; offline (write wandb/ in the run directory only, upload later with "
-                + "'ncelab wandb-sync <run dir>'); disabled (null: WANDB_MODE, else online)", value = "null")
+                + "'./ncelab wandb-sync <run dir>'); disabled (null: WANDB_MODE, else online)", value = "null")
                 Mode mode,
         @Param(doc = "W&B server (null: WANDB_BASE_URL, else https://api.wandb.ai); a self-hosted server is e.g. "
                 + "http://localhost:8080", value = "null") String baseUrl,
         @Param(doc = "API key (null: WANDB_API_KEY, else ~/.netrc as 'wandb login' writes it); never written to "
                 + "a file or a log", value = "null", secret = true) String apiKey,
         @Param(doc = "seconds between two uploads of queued metrics", value = "5.0") double flushEvery,
-        @Param(doc = "seconds the end of a run waits for the upload to finish before giving up (the run still "
-                + "ends normally; 'ncelab wandb-sync' uploads the rest)", value = "30.0") double finishTimeout) {
+        @Param(doc = "seconds without any successful upload request after which the end of a run stops waiting "
+                + "for the upload (it keeps waiting while the server makes progress; the run still ends normally and "
+                + "'./ncelab wandb-sync <run dir>' uploads the rest)", value = "30.0") double finishTimeout) {
 
     /** {@code online}, {@code offline} or {@code disabled}, as {@code WANDB_MODE}. */
     public enum Mode { ONLINE, OFFLINE, DISABLED }

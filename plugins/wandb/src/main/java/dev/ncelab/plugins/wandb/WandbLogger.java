@@ -41,6 +41,10 @@ import org.apache.logging.log4j.Logger;
 public final class WandbLogger implements RunLogger {
     private static final Logger LOG = LogManager.getLogger(WandbLogger.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How often the end of a run shows how far the upload got. */
+    static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** The least time the end of a run gives the writer to complete the local wandb/ files. */
+    static final long LOCAL_FINISH_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final WandbSettings settings;
     private final Tuning tuning;
@@ -160,7 +164,8 @@ public final class WandbLogger implements RunLogger {
             return;
         }
         finished = true;
-        long deadline = System.nanoTime() + tuning.finishTimeout().toNanos();
+        // the local files get at least LOCAL_FINISH (a short finish_timeout is about the server, not the disk)
+        long deadline = System.nanoTime() + Math.max(tuning.finishTimeout().toNanos(), LOCAL_FINISH_NANOS);
         try {
             if (pending != null && !queue.offer(pending, left(deadline), TimeUnit.NANOSECONDS)) {
                 dropped.incrementAndGet();
@@ -170,26 +175,27 @@ public final class WandbLogger implements RunLogger {
             if (!queue.offer(new End(status, copy), left(deadline), TimeUnit.NANOSECONDS)
                     || !writerDone.await(left(deadline), TimeUnit.NANOSECONDS)) {
                 LOG.warn("W&B: the local wandb/ files of {} could not be completed within {} s", info.directory(),
-                        tuning.finishTimeout().toSeconds());
+                        TimeUnit.NANOSECONDS.toSeconds(Math.max(tuning.finishTimeout().toNanos(), LOCAL_FINISH_NANOS)));
                 stopAll();
                 return;
             }
             Uploader u = uploader;
             if (u == null) {
                 if (!localFailed && settings.mode() == Mode.OFFLINE) {
-                    LOG.info("W&B (offline): {} history lines in {}; upload them with 'ncelab wandb-sync {}'",
+                    LOG.info("W&B (offline): {} history lines in {}; upload them with './ncelab wandb-sync {}'",
                             state == null ? 0 : state.historyLines(), info.directory().resolve("wandb"),
                             info.directory());
                 }
                 return;
             }
-            if (!u.awaitDone(left(deadline))) {
+            if (!awaitUpload(u)) {
                 u.stop();
                 u.awaitDone(TimeUnit.SECONDS.toNanos(2));
                 RunState s = state;
-                LOG.warn("W&B: upload not finished after {} s (the server accepted {} of {} history lines); the run "
-                        + "ends anyway: 'ncelab wandb-sync {}' uploads the rest", tuning.finishTimeout().toSeconds(),
-                        s.historyAccepted(), s.historyLines(), info.directory());
+                LOG.warn("W&B: no upload request has succeeded for {} s; the run ends without waiting longer ({} of "
+                        + "{} history lines accepted{}). Finish the upload with: ./ncelab wandb-sync {}",
+                        tuning.finishTimeout().toSeconds(), s.historyAccepted(), s.historyLines(),
+                        u.runUrl() == null ? ", the run was not created on the server yet" : "", info.directory());
             } else if (u.outcome() == Uploader.Outcome.COMPLETED) {
                 LOG.info("W&B run finished: {}", u.runUrl());
             }
@@ -197,6 +203,29 @@ public final class WandbLogger implements RunLogger {
             Thread.currentThread().interrupt();
             stopAll();
         }
+    }
+
+    /**
+     * Waits for the upload while the server makes progress: gives up (false) only when no request has succeeded
+     * for the finish timeout, counted from the end of training or the last success, whichever is later. Shows a
+     * progress line every couple of seconds meanwhile.
+     */
+    private boolean awaitUpload(Uploader u) throws InterruptedException {
+        long timeout = tuning.finishTimeout().toNanos();
+        long every = Math.min(PROGRESS_EVERY_NANOS, timeout);
+        long since = System.nanoTime();
+        while (!u.awaitDone(every)) {
+            long now = System.nanoTime();
+            long last = client == null ? since : Math.max(since, client.lastSuccessNanos());
+            if (now - last >= timeout) {
+                return false;
+            }
+            RunState s = state;
+            LOG.info("W&B: uploading the end of the run: {} of {} history lines accepted, last answer {} s ago "
+                    + "(gives up after {} s without one)", s.historyAccepted(), s.historyLines(),
+                    String.format(java.util.Locale.ROOT, "%.1f", (now - last) / 1e9), tuning.finishTimeout().toSeconds());
+        }
+        return true;
     }
 
     private static long left(long deadline) {
@@ -338,6 +367,8 @@ public final class WandbLogger implements RunLogger {
             String group = settings.group() != null ? settings.group() : info.group();
             s.identity(runId, entity, project, settings.baseUrl(), settings.mode().name().toLowerCase(java.util.Locale.ROOT),
                     settings.displayName(), group);
+            String sweep = settings.sweepId() != null ? settings.sweepId() : resume ? old.sweepId() : null;
+            s.sweepId(sweep);
             s.written(lines, 0);
             s.running(); // a resumed run is not finished any more
             s.save();
@@ -347,12 +378,12 @@ public final class WandbLogger implements RunLogger {
                 Map<String, Object> meta = readMetadata(info.directory());
                 Uploader.RunSpec spec = new Uploader.RunSpec(runId, entity, project, settings.displayName(), group,
                         settings.notes(), settings.tags(), settings.jobType(), string(meta.get("git_commit")),
-                        string(meta.get("host")), ConfigEncoding.encode(info.config()));
+                        string(meta.get("host")), ConfigEncoding.encode(info.config()), sweep);
                 WandbClient c = new WandbClient(settings.baseUrl(), settings.apiKey(), tuning,
                         settings.graphqlHeaders());
                 client = c;
                 Uploader u = new Uploader(c, dir, s, tuning, spec, settings.appUrl(), lines, resume,
-                        "; the files in " + dir + " keep everything: 'ncelab wandb-sync " + info.directory()
+                        "; the files in " + dir + " keep everything: './ncelab wandb-sync " + info.directory()
                                 + "' uploads it later");
                 u.linesCommitted(lines, bytes);
                 if (!summary.isEmpty()) {

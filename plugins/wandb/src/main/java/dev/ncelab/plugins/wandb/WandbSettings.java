@@ -44,10 +44,11 @@ public final class WandbSettings {
     private final String jobType;
     private final String appUrl;
     private final Map<String, String> graphqlHeaders;
+    private final String sweepId;
 
     private WandbSettings(boolean enabled, Mode mode, String baseUrl, String apiKey, String keySource, String entity,
             String project, String runId, String displayName, String group, String notes, List<String> tags,
-            String jobType, String appUrl, Map<String, String> graphqlHeaders) {
+            String jobType, String appUrl, Map<String, String> graphqlHeaders, String sweepId) {
         this.enabled = enabled;
         this.mode = mode;
         this.baseUrl = baseUrl;
@@ -63,13 +64,18 @@ public final class WandbSettings {
         this.jobType = jobType;
         this.appUrl = appUrl;
         this.graphqlHeaders = graphqlHeaders;
+        this.sweepId = sweepId;
     }
 
     /** Resolves a run's settings; logs (without the key) what it had to guess or ignore. */
     public static WandbSettings resolve(WandbConfig c, Map<String, String> env, Path home) {
         Mode envMode = mode(env.get("WANDB_MODE"));
+        String sweepId = trimmed(env.get("WANDB_SWEEP_ID"));
+        // 'wandb agent' sets WANDB_SWEEP_ID (and WANDB_RUN_ID, WANDB_PROJECT, WANDB_ENTITY) but not WANDB_MODE:
+        // a run it starts logs to its sweep unless W&B is switched off
         boolean enabled = c.enabled()
-                || ((envMode == Mode.ONLINE || envMode == Mode.OFFLINE) && present(env.get("WANDB_PROJECT")));
+                || ((envMode == Mode.ONLINE || envMode == Mode.OFFLINE) && present(env.get("WANDB_PROJECT")))
+                || (sweepId != null && envMode != Mode.DISABLED);
         Mode mode = c.mode() != null ? c.mode() : envMode != null ? envMode : Mode.ONLINE;
         String baseUrl = c.baseUrl() != null ? parseBaseUrl(c.baseUrl()) : baseUrlFromEnv(env);
         String key = trimmed(c.apiKey());
@@ -87,7 +93,7 @@ public final class WandbSettings {
         }
         if (enabled && mode == Mode.ONLINE && key == null) {
             LOG.warn("W&B: no API key (logging.wandb.api_key, WANDB_API_KEY, or 'machine {}' in {}): the run is "
-                    + "logged offline to <run dir>/wandb; upload it later with 'ncelab wandb-sync <run dir>'",
+                    + "logged offline to <run dir>/wandb; upload it later with './ncelab wandb-sync <run dir>'",
                     machine(baseUrl), netrcFile(env, home));
             mode = Mode.OFFLINE;
         }
@@ -96,7 +102,7 @@ public final class WandbSettings {
                 first(c.name(), env.get("WANDB_NAME")), first(c.group(), env.get("WANDB_RUN_GROUP")),
                 first(c.notes(), env.get("WANDB_NOTES")),
                 c.tags() != null ? List.copyOf(c.tags()) : tags(env.get("WANDB_TAGS")), trimmed(env.get("WANDB_JOB_TYPE")),
-                appUrl(baseUrl, env), graphqlHeaders(env));
+                appUrl(baseUrl, env), graphqlHeaders(env), sweepId);
     }
 
     /** Whether the run logs to W&B at all (online or offline). */
@@ -160,6 +166,11 @@ public final class WandbSettings {
         return jobType;
     }
 
+    /** {@code WANDB_SWEEP_ID}: the W&B sweep that started this run ({@code wandb agent}), or null. */
+    public String sweepId() {
+        return sweepId;
+    }
+
     public String appUrl() {
         return appUrl;
     }
@@ -173,7 +184,7 @@ public final class WandbSettings {
         return "WandbSettings[mode=" + mode.name().toLowerCase(Locale.ROOT) + ", enabled=" + enabled + ", baseUrl="
                 + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "*** from " + keySource) + ", entity=" + entity
                 + ", project=" + project + ", runId=" + runId + ", name=" + displayName + ", group=" + group
-                + ", tags=" + tags + "]";
+                + ", tags=" + tags + ", sweep=" + sweepId + "]";
     }
 
     // ---- the SDK's rules, shared with WandbSync ----

@@ -4,12 +4,14 @@ import dev.ncelab.core.run.AtomicFiles;
 import dev.ncelab.core.run.RunStatus;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +19,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -155,18 +160,21 @@ public final class WandbSync {
         String notes = WandbSettings.first(str(section.get("notes")), env.get("WANDB_NOTES"));
         List<String> tags = section.get("tags") instanceof List<?> l
                 ? l.stream().map(String::valueOf).toList() : WandbSettings.tags(env.get("WANDB_TAGS"));
+        String sweep = old != null && old.sweepId() != null ? old.sweepId()
+                : WandbSettings.trimmed(env.get("WANDB_SWEEP_ID"));
         state.identity(runId, entity, project, baseUrl, "online", name, group);
+        state.sweepId(sweep);
         state.written(scan.lines(), state.droppedLines());
         state.exitCode(exitCode);
         state.save(); // the run id is kept before the server is contacted, so a second sync reuses it
 
         Uploader.RunSpec spec = new Uploader.RunSpec(runId, entity, project, name, group, notes, tags,
                 WandbSettings.trimmed(env.get("WANDB_JOB_TYPE")), WandbLogger.string(meta.get("git_commit")),
-                WandbLogger.string(meta.get("host")), ConfigEncoding.encode(config));
+                WandbLogger.string(meta.get("host")), ConfigEncoding.encode(config), sweep);
         long before = sameServer ? state.historyAccepted() : 0;
         try (WandbClient client = new WandbClient(baseUrl, key, tuning, WandbSettings.graphqlHeaders(env))) {
             Uploader u = new Uploader(client, dir, state, tuning, spec, WandbSettings.appUrl(baseUrl, env),
-                    scan.lines(), true, "; run 'ncelab wandb-sync " + runDir + "' again to continue");
+                    scan.lines(), true, "; run './ncelab wandb-sync " + runDir + "' again to continue");
             u.linesCommitted(scan.lines(), scan.bytes());
             if (sameServer && state.summaryAccepted()) {
                 u.summaryAlreadyAccepted(summary);
@@ -206,12 +214,12 @@ public final class WandbSync {
     // ---- rebuilding history.jsonl from metrics.csv ----
 
     static int rebuild(Path runDir, Path csv, Path dir, Map<String, Object> meta) throws IOException {
-        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<List<String>> rows = csvRows(csv);
         if (rows.isEmpty()) {
             AtomicFiles.writeString(dir.resolve(HistoryFile.FILE), "");
             return 0;
         }
-        List<String> header = csvLine(rows.get(0));
+        List<String> header = rows.get(0);
         int stepCol = header.indexOf("step");
         int secondsCol = header.indexOf("seconds");
         int epochCol = header.indexOf("epoch");
@@ -221,10 +229,7 @@ public final class WandbSync {
         long lastStep = Long.MIN_VALUE;
         double runtime = 0;
         for (int i = 1; i < rows.size(); i++) {
-            if (rows.get(i).isBlank()) {
-                continue;
-            }
-            List<String> cells = csvLine(rows.get(i));
+            List<String> cells = rows.get(i);
             if (cells.size() != header.size()) {
                 continue; // a torn row
             }
@@ -317,32 +322,23 @@ public final class WandbSync {
         return cell;
     }
 
-    /** One CSV line (RFC 4180 quotes honoured). */
-    static List<String> csvLine(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(ch);
+    /** The rows of a CSV file (Commons CSV, RFC 4180); a torn last row (an open quote) is left out. */
+    static List<List<String>> csvRows(Path csv) throws IOException {
+        List<List<String>> out = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.parse(r, CSVFormat.RFC4180)) {
+            Iterator<CSVRecord> it = parser.iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    out.add(it.next().toList());
+                } catch (UncheckedIOException e) {
+                    break;
                 }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
             }
         }
-        out.add(cur.toString());
         return out;
     }
 

@@ -67,8 +67,34 @@ final class FakeWandb extends Dispatcher implements AutoCloseable {
         scripted.add(new Scripted(prefix, response));
     }
 
+    /** Closes every connection after its response, without saying so ({@code Connection: close} is not sent). */
+    volatile boolean closeEachConnection;
+    /** Milliseconds each file_stream answer is held back (a slow but working server). */
+    volatile long streamDelayMillis;
+    /** The next this many GraphQL requests get a 503. */
+    final java.util.concurrent.atomic.AtomicInteger graphqlFailures = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        MockResponse r = answer(request);
+        if (closeEachConnection) {
+            r.setSocketPolicy(okhttp3.mockwebserver.SocketPolicy.DISCONNECT_AT_END);
+        }
+        if (streamDelayMillis > 0 && request.getPath().endsWith("/file_stream")) {
+            r.setHeadersDelay(streamDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return r;
+    }
+
+    /** Seeds the server with history lines of a run (a run id used before). */
+    synchronized void seedHistory(String run, int lines) {
+        List<String> h = history.computeIfAbsent(run, k -> new ArrayList<>());
+        for (int i = 0; i < lines; i++) {
+            h.add("{\"_step\":" + i + ",\"old\":true}");
+        }
+    }
+
+    private MockResponse answer(RecordedRequest request) {
         byte[] bytes = request.getBody().readByteArray();
         String body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         synchronized (this) {
@@ -80,7 +106,7 @@ final class FakeWandb extends Dispatcher implements AutoCloseable {
                 return s.response();
             }
         }
-        if (down) {
+        if (down || (path.equals("/graphql") && graphqlFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0)) {
             return new MockResponse().setResponseCode(503).setBody("down for maintenance");
         }
         if (path.equals("/graphql")) {

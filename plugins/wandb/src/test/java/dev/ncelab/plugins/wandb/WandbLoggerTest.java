@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ncelab.core.config.ConfigWriter;
 import dev.ncelab.core.run.RunStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,14 +104,17 @@ class WandbLoggerTest {
         assertTrue(v.get("sweep").isNull());
         assertTrue(v.get("config").isTextual(), "config is a JSON string");
         JsonNode config = Json.read(v.get("config").asText());
-        Map<String, Object> flat = ConfigWriter.flatten(Fixtures.experiment());
-        assertEquals(flat.size() + 1, config.size());
-        assertEquals(0.001, config.get("training.lr.energy").get("value").asDouble());
-        assertTrue(config.get("training.lr.energy").has("desc") && config.get("training.lr.energy").get("desc").isNull());
+        // the SDK's shape: one entry per top-level key, the value nested (run.config["training"]["batch"])
+        Map<String, Object> experiment = Fixtures.experiment();
+        assertEquals(new ArrayList<>(experiment.keySet()), names(config).subList(0, experiment.size()));
+        assertEquals(experiment.size() + 1, config.size());
+        assertEquals(100, config.get("training").get("value").get("batch").asInt());
+        assertEquals(0.001, config.get("training").get("value").get("lr").get("energy").asDouble());
+        assertTrue(config.get("training").has("desc") && config.get("training").get("desc").isNull());
         assertEquals("toy", config.get("name").get("value").asText());
-        assertEquals("[0.9,0.999]", config.get("training.betas").get("value").toString());
+        assertEquals("[0.9,0.999]", config.get("training").get("value").get("betas").toString());
         assertEquals("{\"t\":{}}", config.get("_wandb").get("value").toString());
-        assertEquals(new ArrayList<>(flat.keySet()), names(config).subList(0, flat.size()));
+        assertTrue(config.get("training.lr.energy") == null, "no flattened keys");
 
         // 2. file_stream: URL, auth, contiguous offsets across batches, whole summaries
         List<FakeWandb.Req> streams = fake.fileStreams();

@@ -1,0 +1,145 @@
+package dev.ncelab.core.train.listen;
+
+import ai.djl.ndarray.NDArray;
+import dev.ncelab.core.model.ParameterSet;
+import dev.ncelab.core.objective.Player;
+import dev.ncelab.core.plugin.Stateful;
+import dev.ncelab.core.run.RunStatus;
+import dev.ncelab.core.train.StepEvent;
+import dev.ncelab.core.train.Training;
+import dev.ncelab.core.train.TrainingListener;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * {@code training.ema}: a Polyak (exponential moving) average of the energy model's parameters, updated after
+ * every completed EBM step, a = decay a + (1 - decay) w, with the bias correction of Adam's moments
+ * (a / (1 - decay^n)) so the early average is not pulled towards the initial weights. The listeners it wraps
+ * ({@link #around}) see the averaged parameters in place of the raw ones: evaluation, plots, metric rows, the
+ * summary. Its average is saved in checkpoints; the raw parameters keep training. At the last step of a finished
+ * run the average replaces the raw parameters, so the final checkpoint (and {@code sample}, {@code score}) hold it.
+ */
+public final class Ema implements TrainingListener, Stateful {
+    private final double decay;
+    private final ParameterSet params;
+    private final Map<String, float[]> average = new LinkedHashMap<>();
+    private long updates;
+    private boolean adopted;
+
+    public Ema(double decay, ParameterSet params) {
+        this.decay = decay;
+        this.params = params;
+        params.arrays().forEach((k, v) -> average.put(k, new float[(int) v.getShape().size()]));
+    }
+
+    @Override
+    public void onStep(Training t, StepEvent e) {
+        if (e.skipped() == null && e.learner().equals(Player.ENERGY)) {
+            updates++;
+            for (Map.Entry<String, NDArray> p : params.arrays().entrySet()) {
+                float[] w = p.getValue().toFloatArray();
+                float[] a = average.get(p.getKey());
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = (float) (decay * a[i] + (1 - decay) * w[i]);
+                }
+            }
+        }
+        if (e.last() && t.status() == RunStatus.FINISHED) {
+            params.restore(averaged());
+            adopted = true; // from here on the model is the average: nothing left to swap
+        }
+    }
+
+    /** The bias-corrected average (the raw parameters before the first update). */
+    public Map<String, float[]> averaged() {
+        if (updates == 0) {
+            return params.snapshot();
+        }
+        double correction = 1 - Math.pow(decay, updates);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        average.forEach((k, a) -> {
+            float[] c = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                c[i] = (float) (a[i] / correction);
+            }
+            out.put(k, c);
+        });
+        return out;
+    }
+
+    /**
+     * A listener that runs {@code inner} with the averaged parameters swapped in, then restores the raw ones, at the
+     * steps where {@code due} says it acts (and at the end).
+     */
+    public TrainingListener around(TrainingListener inner, Predicate<StepEvent> due) {
+        return new TrainingListener() {
+            @Override
+            public List<String> columns() {
+                return inner.columns();
+            }
+
+            @Override
+            public void onStart(Training t) {
+                inner.onStart(t);
+            }
+
+            @Override
+            public void onStep(Training t, StepEvent e) {
+                if (due.test(e)) {
+                    swapped(() -> inner.onStep(t, e));
+                } else {
+                    inner.onStep(t, e);
+                }
+            }
+
+            @Override
+            public void onEnd(Training t, Map<String, Object> summary) {
+                swapped(() -> inner.onEnd(t, summary));
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+
+    private void swapped(Runnable r) {
+        if (adopted) {
+            r.run();
+            return;
+        }
+        Map<String, float[]> raw = params.snapshot();
+        params.restore(averaged());
+        try {
+            r.run();
+        } finally {
+            params.restore(raw);
+        }
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+        out.writeLong(updates);
+        for (float[] a : average.values()) {
+            for (float f : a) {
+                out.writeFloat(f);
+            }
+        }
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+        updates = in.readLong();
+        for (float[] a : average.values()) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = in.readFloat();
+            }
+        }
+    }
+}
