@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ncelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train energy-based models by noise and flow contrastive estimation.",
         subcommands = {RunCommand.class, PluginsCommand.class, DescribeCommand.class, BenchCommand.class,
-                WandbSyncCommand.class, dev.ncelab.runners.sweep.SweepCommand.class, CommandLine.HelpCommand.class})
+                WandbSyncCommand.class, dev.ncelab.runners.sweep.SweepCommand.class,
+                dev.ncelab.runners.report.ReportCommand.class, dev.ncelab.runners.report.CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     @Option(names = "--plugins", paramLabel = "DIR", description = "load every plugin jar in DIR (repeatable; "
             + "also NCELAB_PLUGINS, a path list, and the experiment's plugins: key)")

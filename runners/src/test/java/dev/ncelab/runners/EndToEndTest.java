@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -70,6 +71,7 @@ class EndToEndTest {
      * log Z within 0.05 of the quadrature. Bars: mse_logp below 0.35 and |log_z - log_z_quadrature| below 0.3.
      */
     @Test
+    @Tag("long") // 3,000 training steps
     void nceOn8GaussiansReachesTheBarAndWritesACompleteRunDirectory(@TempDir Path dir) throws Exception {
         Path exp = experiment(dir, """
                 name: e2e
@@ -92,10 +94,12 @@ class EndToEndTest {
         System.out.printf("e2e NCE: mse_logp %.4f log_z %.4f quadrature %.4f test_loglik %.4f nce_loss %.4f acc %.4f%n",
                 mse, logZ, logZq, summary.get("test_loglik").asDouble(), summary.get("nce_loss").asDouble(),
                 summary.get("accuracy").asDouble());
+        // a bar for NCE on 8gaussians after 30 epochs: measured 0.241 with seed 42 on this tree (2026-11-30)
         assertTrue(mse < 0.35, "held-out mse_logp " + mse);
+        // NCE learns c = log Z: the learned c within 0.3 of the quadrature's (measured 0.920 against 0.879)
         assertTrue(Math.abs(logZ - logZq) < 0.3, "log_z " + logZ + " vs quadrature " + logZq);
         assertEquals("finished", summary.get("status").asText());
-        assertEquals(3000, summary.get("steps").asInt());
+        assertEquals(3000, summary.get("steps").asInt()); // 30 epochs x 10,000 / 100
 
         JsonNode meta = JSON.readTree(run.resolve("metadata.json").toFile());
         assertEquals("finished", meta.get("status").asText());
@@ -112,16 +116,16 @@ class EndToEndTest {
         List<String> header = Arrays.asList(rows.get(0).split(","));
         assertTrue(header.containsAll(List.of("step", "epoch", "nce_loss", "accuracy", "log_z", "mse_logp",
                 "log_z_quadrature", "test_loglik")), header.toString());
-        assertEquals(3000 / 50 + 1, rows.size());
+        assertEquals(3000 / 50 + 1, rows.size()); // the header and a row every 50 steps (evaluations fall on them)
         for (String row : rows.subList(1, rows.size())) {
             assertEquals(header.size(), row.split(",", -1).length, row);
             Double.parseDouble(row.split(",")[header.indexOf("nce_loss")]);
         }
         BufferedImage png = ImageIO.read(run.resolve("plots/epoch_030.png").toFile());
         assertNotNull(png);
-        assertEquals(3 * 200 + 4 * 6, png.getWidth());
-        assertTrue(Files.size(run.resolve("plots/training.gif")) > 10_000);
-        assertTrue(Files.size(run.resolve("checkpoints/last.ckpt")) > 17_026 * 4);
+        assertEquals(3 * 200 + 4 * 6, png.getWidth()); // three 200-pixel panels (grid 200) and four 6-pixel gaps
+        assertTrue(Files.size(run.resolve("plots/training.gif")) > 10_000); // 30 frames of 624 x 200 pixels
+        assertTrue(Files.size(run.resolve("checkpoints/last.ckpt")) > 17_026 * 4); // 17,026 float32 parameters
         assertTrue(Files.readString(run.resolve("run.log")).contains("run directory"));
         assertTrue(r.out().contains("run directory: " + run), r.out());
     }
@@ -131,6 +135,7 @@ class EndToEndTest {
      * different memory alignment) and one in a child JVM must agree exactly for one seed, and differ for another.
      */
     @Test
+    @Tag("long") // four FCE-MAF runs of 400 steps, one in a child JVM
     void theSameSeedGivesTheSameNumbers(@TempDir Path dir) throws Exception {
         Path exp = experiment(dir, """
                 dataset:  {type: rings, samples: 20000}
@@ -147,7 +152,7 @@ class EndToEndTest {
             String seed = "seed=" + (i < 3 ? 7 : 8);
             if (i == 2) {
                 Process child = SurvivalTest.launch(dir, "run", exp.toString(), "output=" + out, "--quiet", seed);
-                assertTrue(child.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the child run did not end");
+                Await.until("the child run's end", () -> !child.isAlive());
                 assertEquals(0, child.exitValue(), Files.readString(dir.resolve("child.log")));
             } else {
                 Cli.Result r = Cli.run("run", exp.toString(), "output=" + out, "--quiet", seed);

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,6 +96,7 @@ class FceTest {
      * alternation amplifies last-bit differences, so another CPU's BLAS kernels give another trajectory.
      */
     @Test
+    @Tag("long") // six runs of up to 1,500 steps
     void shortFceMafRunsReachTheBarAndBeatNceAtEqualEbmUpdates(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("fce.yaml");
         Files.writeString(f, """
@@ -128,6 +130,7 @@ class FceTest {
         }
         java.util.Arrays.sort(fceMse);
         java.util.Arrays.sort(nceMse);
+        // measured medians 0.194 (FCE) and 0.404 (NCE), see the javadoc; 0.3 keeps the margin it explains
         assertTrue(fceMse[1] < 0.3, "median FCE mse_logp " + fceMse[1]);
         assertTrue(fceMse[1] < nceMse[1], "median FCE " + fceMse[1] + " did not beat median NCE " + nceMse[1]);
     }

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +47,7 @@ class SurvivalTest {
     }
 
     @Test
+    @Tag("long") // three runs of 2,400 steps
     void aRunKilledWithSigkillAndResumedEndsAsIfNeverKilled(@TempDir Path dir) throws Exception {
         Path exp = dir.resolve("e.yaml");
         Files.writeString(exp, EXPERIMENT);
@@ -55,14 +56,18 @@ class SurvivalTest {
         Path cleanRun = EndToEndTest.runDir(dir.resolve("clean"));
 
         Path killedRun = dir.resolve("killed");
+        // the kill point: a logged row (step 400 to 1,600 of 2,400) drawn from a fixed seed, printed so that a
+        // failure can be repeated; -Dncelab.kill.seed=N tries another
+        long seed = Long.getLong("ncelab.kill.seed", 20_261_129L);
+        long target = 40 + new Random(seed).nextInt(120);
+        System.out.println("SurvivalTest: kill seed " + seed + ", SIGKILL at metric row " + target + " (step "
+                + 10 * target + ")");
         Process p = launch(dir, "run", exp.toString(), "--run-dir", killedRun.toString(), "--quiet");
-        long target = 40 + new Random().nextInt(120); // a random logged row (step 400 to 1,600 of 2,400)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (rows(killedRun.resolve("metrics.csv")) < target && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.until("metric row " + target + " or the child's end", Await.io(() ->
+                rows(killedRun.resolve("metrics.csv")) >= target || !p.isAlive()));
         assertTrue(p.isAlive(), "the run ended before it could be killed: " + Files.readString(dir.resolve("child.log")));
-        p.destroyForcibly().waitFor(20, TimeUnit.SECONDS); // SIGKILL
+        p.destroyForcibly(); // SIGKILL
+        Await.until("the killed child's end", () -> !p.isAlive());
         assertEquals("running", JSON.readTree(killedRun.resolve("metadata.json").toFile()).get("status").asText());
 
         Cli.Result resumed = Cli.run("run", "--resume", killedRun.toString(), "--quiet");
@@ -79,25 +84,28 @@ class SurvivalTest {
     }
 
     @Test
+    @Tag("long") // a run of 2,400 steps in two launches
     void sigtermCheckpointsWritesTheSummaryAndMarksTheRunInterrupted(@TempDir Path dir) throws Exception {
         Path exp = dir.resolve("e.yaml");
         Files.writeString(exp, EXPERIMENT);
         Path run = dir.resolve("run");
         Process p = launch(dir, "run", exp.toString(), "--run-dir", run.toString(), "--quiet");
-        while (rows(run.resolve("metrics.csv")) < 30 && p.isAlive()) {
-            Thread.sleep(5);
-        }
-        long t0 = System.nanoTime();
+        // 30 rows: step 300 of 2,400, well inside the run
+        Await.until("metric row 30 or the child's end", Await.io(() -> rows(run.resolve("metrics.csv")) >= 30
+                || !p.isAlive()));
+        assertTrue(p.isAlive(), "the run ended before the signal: " + Files.readString(dir.resolve("child.log")));
+        long seen = rows(run.resolve("metrics.csv")) * 10;
         p.destroy(); // SIGTERM
-        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "did not exit within 10 s of SIGTERM");
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        Await.until("the child's exit after SIGTERM", () -> !p.isAlive());
+        // 130: the CLI's exit code for an interrupted run (Main's javadoc)
         assertEquals(130, p.exitValue(), Files.readString(dir.resolve("child.log")));
-        assertTrue(seconds < 5, "took " + seconds + " s");
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals("interrupted", summary.get("status").asText());
         assertEquals("interrupted", JSON.readTree(run.resolve("metadata.json").toFile()).get("status").asText());
         long steps = summary.get("steps").asLong();
-        assertTrue(steps > 0 && steps < 2400, "steps " + steps);
+        // it stops at the step it is in, not at the end of the run (2,400 steps)
+        assertTrue(steps >= seen && steps < 2400, "steps " + steps + ", step " + seen + " logged before the signal");
+        System.out.println("SurvivalTest: SIGTERM after step " + seen + " was logged; the run stopped at step " + steps);
         assertEquals(steps, stepOf(run));
         Cli.Result resumed = Cli.run("run", "--resume", run.toString(), "--quiet");
         assertEquals(0, resumed.code(), resumed.err());
@@ -110,16 +118,16 @@ class SurvivalTest {
         Files.writeString(exp, EXPERIMENT.replace("{type: gaussian, std: 2.0}", "{type: test-nan, nan_after: 130}")
                 .replace("checkpoint_every: 50", "checkpoint_every: 20, max_nonfinite: 5"));
         Cli.Result r = Cli.run("run", exp.toString(), "output=" + dir.resolve("out"), "--quiet");
-        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.code(), r.err()); // 1: failed or diverged (Main's javadoc)
         Path run = EndToEndTest.runDir(dir.resolve("out"));
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals("diverged", summary.get("status").asText());
         // logProb is called once per step on data: call 131 is step 131, the fifth bad step is 135
         assertTrue(summary.get("message").asText().startsWith("diverged at step 135: the objective's loss was NaN"),
                 summary.get("message").asText());
-        assertEquals(5, summary.get("nonfinite_steps").asInt());
+        assertEquals(5, summary.get("nonfinite_steps").asInt()); // max_nonfinite: 5, all in a row
         assertEquals("diverged", JSON.readTree(run.resolve("metadata.json").toFile()).get("status").asText());
-        assertEquals(120, stepOf(run), "the last good checkpoint");
+        assertEquals(120, stepOf(run), "the last good checkpoint"); // checkpoint_every 20: 120 <= 130 < 140
     }
 
     @Test
@@ -129,7 +137,7 @@ class SurvivalTest {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
         Cli.Result r = Cli.run("run", exp.toString(), "output=" + file.resolve("sub"), "--quiet");
-        assertEquals(2, r.code());
+        assertEquals(2, r.code()); // 2: bad input (Main's javadoc)
         assertTrue(r.err().contains("cannot create the output directory") && r.err().contains("output=<dir>"), r.err());
     }
 

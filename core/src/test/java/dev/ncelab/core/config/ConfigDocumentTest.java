@@ -44,7 +44,7 @@ class ConfigDocumentTest {
         b.throwIfErrors();
         assertEquals(3, s.count());
         assertEquals(List.of(1, 2), s.widths());
-        assertEquals(0.01, s.lr().energy(), 1e-12);
+        assertEquals(0.01, s.lr().energy(), 1e-12); // parsed from "1e-2": double rounding only
         assertEquals(Mode.TANH, s.mode());
     }
 

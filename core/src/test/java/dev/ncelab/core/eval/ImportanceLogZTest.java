@@ -50,6 +50,7 @@ class ImportanceLogZTest {
     @Test
     void logWeightsByHand() {
         // weights 1 and 3: mean 2, ESS (1+3)^2/(1+9) = 1.6, SE = sd{1,3}/sqrt(2)/mean = sqrt(2)/sqrt(2)/2 = 0.5
+        // (1e-12: exact arithmetic in double, only rounding; 1e-9 below: exp/log of -700 loses a few more digits)
         ImportanceLogZ.Estimate e = ImportanceLogZ.fromLogWeights(new double[] {0, Math.log(3)});
         assertEquals(Math.log(2), e.logZ(), 1e-12);
         assertEquals(1.6, e.ess(), 1e-12);
@@ -85,6 +86,8 @@ class ImportanceLogZTest {
                 // theory for a well-matched proposal: the relative weight spread is O(1), so SE ~ 1/sqrt(n) ~ 0.007;
                 // 0.02 fails if the proposal's log density were off in shape
                 assertTrue(e.standardError() < 0.02, "standard error " + e.standardError());
+                // the widened Gaussian over two unit bumps: ESS theory 1 / (1 + CV^2) with CV^2 below 1 gives over
+                // half; 0.3 keeps a margin for the fitted (not exact) proposal
                 assertTrue(e.ess() > 0.3 * e.samples(), "ESS " + e.ess());
             }
         }
@@ -99,6 +102,6 @@ class ImportanceLogZTest {
         assertEquals(0, grid.logIntegral(g.logProb(grid.points())), 1e-3);
         double det = 2.0 * 0.5 - 0.36;
         double expected = -Math.log(2 * Math.PI) - 0.5 * Math.log(det);
-        assertEquals(expected, g.logProb(Matrix.of(new double[][] {{1, -1}}))[0], 1e-6);
+        assertEquals(expected, g.logProb(Matrix.of(new double[][] {{1, -1}}))[0], 1e-6); // double closed form
     }
 }

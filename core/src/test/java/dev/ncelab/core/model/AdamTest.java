@@ -41,6 +41,8 @@ class AdamTest {
             // the bad gradients were cleared, not accumulated: the next update is an ordinary first Adam step
             assertTrue(step(m, p, adam, 1f, -1f, 1f));
             NDArray w = p.get("w");
+            // Adam's first step moves each weight by lr * sign(g) (bias-corrected m / sqrt v = +-1, eps aside);
+            // 1e-6: float32 rounding of values near 3 (3.6e-7 per ulp)
             assertArrayEquals(new float[] {(float) (1 - LR), (float) (2 + LR), (float) (3 - LR)}, w.toFloatArray(),
                     1e-6f);
             assertEquals(1, adam.steps());

@@ -28,13 +28,13 @@ import sun.misc.SignalHandler;
  * {@code ncelab sweep SWEEP.yaml}: expands a W&B-format sweep file into points and trains each in a worker
  * process ({@code ncelab run ... --run-dir <sweep dir>/runs/<index>}), N at a time, into {@code
  * results/sweeps/<name>/<yyyyMMdd-HHmmss>/} with {@code sweep.yaml}, {@code jobs.csv}, the ranked table and
- * {@code plot.png}. Resumable ({@code --resume}), shardable for job arrays ({@code --shard i/n} then {@code
+ * {@code report.html}. Resumable ({@code --resume}), shardable for job arrays ({@code --shard i/n} then {@code
  * --collect}). Exit codes: 0 every point finished, 1 some failed or diverged, 2 bad input, 130 interrupted.
  */
 @Command(name = "sweep", sortOptions = false, description = {
         "Run a sweep (W&B sweep format: method grid|random, metric, parameters) over an experiment, each point in "
                 + "its own worker process.",
-        "Writes results/sweeps/<name>/<timestamp>/: sweep.yaml (the points), jobs.csv, runs/<index>/, plot.png."})
+        "Writes results/sweeps/<name>/<timestamp>/: sweep.yaml (the points), jobs.csv, runs/<index>/, report.html."})
 public final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,7 +58,7 @@ public final class SweepCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--collect", paramLabel = "DIR", description = "combine a sweep directory's finished runs (e.g. "
-            + "after shards): jobs.csv, the table and plot.png")
+            + "after shards): jobs.csv, the table and report.html")
     Path collect;
 
     @Option(names = "--output", paramLabel = "DIR", description = "the sweep directory (default results/sweeps/<name>/"
@@ -198,6 +198,9 @@ public final class SweepCommand implements Callable<Integer> {
             executor.run(todo, r -> {
                 state.put(r.point().index(), r);
                 JobsCsv.write(jobs, plan, List.copyOf(state.values()));
+                if (slice.all()) {
+                    writePage(dir, plan);
+                }
             });
         } finally {
             restoreSignals(previous);
@@ -209,8 +212,9 @@ public final class SweepCommand implements Callable<Integer> {
         out.print(SweepReport.render(plan, rows));
         out.println("jobs: " + jobs);
         if (slice.all()) {
-            if (SweepPlot.write(dir.resolve("plot.png"), plan, rows)) {
-                out.println("plot: " + dir.resolve("plot.png"));
+            Path page = writePage(dir, plan);
+            if (page != null) {
+                out.println("report: " + page);
             }
         } else {
             out.println("shard " + slice + " done; when every shard is: ncelab sweep --collect " + dir);
@@ -234,7 +238,7 @@ public final class SweepCommand implements Callable<Integer> {
         return rows.stream().allMatch(JobResult::finished) ? 0 : 1;
     }
 
-    /** {@code --collect}: jobs.csv, table and plot from whatever the run directories hold now. */
+    /** {@code --collect}: jobs.csv, table and page from whatever the run directories hold now. */
     private int collect(Path dir, PrintStream out) {
         if (!SweepPlan.exists(dir)) {
             return usage(dir + " is not a sweep directory (no " + SweepPlan.FILE + ")");
@@ -246,10 +250,21 @@ public final class SweepCommand implements Callable<Integer> {
         JobsCsv.write(jobs, plan, rows);
         out.print(SweepReport.render(plan, rows));
         out.println("jobs: " + jobs);
-        if (SweepPlot.write(dir.resolve("plot.png"), plan, rows)) {
-            out.println("plot: " + dir.resolve("plot.png"));
+        Path page = writePage(dir, plan);
+        if (page != null) {
+            out.println("report: " + page);
         }
         return 0;
+    }
+
+    /** The sweep's report.html; a problem with it is reported and never stops the sweep. */
+    private static Path writePage(Path dir, SweepPlan plan) {
+        try {
+            return SweepReport.page(dir, plan);
+        } catch (RuntimeException e) {
+            System.err.println("warning: could not write " + dir.resolve("report.html") + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private void printDryRun(PrintStream out, SweepPlan plan, Path dir, Shard slice, List<SweepPoint> mine,

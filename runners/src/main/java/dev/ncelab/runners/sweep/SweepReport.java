@@ -1,6 +1,10 @@
 package dev.ncelab.runners.sweep;
 
+import dev.ncelab.plugins.report.RunData;
+import dev.ncelab.plugins.report.RunPage;
+import dev.ncelab.plugins.report.SweepPage;
 import dev.ncelab.runners.sweep.SweepSpec.Metric;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -10,12 +14,47 @@ import java.util.Map;
 
 /**
  * The sweep's table: points ranked by the metric (its goal respected; points without a value last, by index),
- * the best point, and the metric's mean, spread and range per value of each swept parameter.
+ * the best point, and the metric's mean, spread and range per value of each swept parameter; and its page,
+ * {@code report.html} (built by the report plugin's {@link SweepPage} from {@code jobs.csv}).
  */
-final class SweepReport {
+public final class SweepReport {
     static final List<String> EXTRA = List.of("mse_logp", "test_loglik", "accuracy", "log_z", "steps", "seconds");
 
     private SweepReport() {}
+
+    /** Writes the sweep's {@code report.html} from its {@code jobs.csv}; returns the page. */
+    static Path page(Path dir, SweepPlan plan) {
+        return SweepPage.write(dir, dir.resolve("jobs.csv"), sweep(plan));
+    }
+
+    static SweepPage.Sweep sweep(SweepPlan plan) {
+        return new SweepPage.Sweep(plan.name(), plan.metric() == null ? null : plan.metric().name(),
+                plan.metric() != null && plan.metric().goal() == SweepSpec.Goal.MAXIMIZE, plan.parameters());
+    }
+
+    /** Whether {@code dir} is a sweep directory (it holds {@code sweep.yaml}). */
+    public static boolean isSweepDir(Path dir) {
+        return SweepPlan.exists(dir);
+    }
+
+    /**
+     * {@code ncelab report SWEEP_DIR}: rebuilds every run's page that has a run directory, then the sweep's page
+     * from {@code jobs.csv} (which {@code ncelab sweep --collect} rewrites from the runs). Returns the page.
+     */
+    public static Path rebuild(Path dir) {
+        SweepPlan plan = SweepPlan.read(dir);
+        if (!java.nio.file.Files.exists(dir.resolve("jobs.csv"))) {
+            throw new IllegalArgumentException(dir + " has no jobs.csv yet (a sharded sweep writes jobs-<i>-of-<n>"
+                    + ".csv); combine the shards first with: ncelab sweep --collect " + dir);
+        }
+        for (SweepPoint p : plan.points()) {
+            Path run = SweepExecutor.runDir(dir, p);
+            if (RunData.isRunDir(run)) {
+                RunPage.rebuild(run);
+            }
+        }
+        return page(dir, plan);
+    }
 
     /** The metric's statistics over the finished points that share one value of a parameter. */
     record Group(Object value, int n, double mean, double sd, double min, double max, List<Double> all) {}

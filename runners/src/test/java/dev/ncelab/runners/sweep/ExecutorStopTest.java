@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.ncelab.runners.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,14 +36,12 @@ class ExecutorStopTest {
         Thread t = new Thread(() -> results.set(executor.run(plan.points(), events::add)));
         t.start();
         Path sleeping = out.resolve("runs/" + (workers == 1 ? 0 : 3) + "/sleeping");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while ((!Files.exists(sleeping) || events.stream().filter(JobResult::over).count() < finishedBeforeStop)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(300); // the sleeper has installed its shutdown hook
+        // the sleeper writes its marker after installing its shutdown hook, so a SIGTERM from now on is handled
+        Await.until("point " + sleeping.getParent().getFileName() + " asleep and " + finishedBeforeStop
+                + " points over", () -> Files.exists(sleeping)
+                && events.stream().filter(JobResult::over).count() >= finishedBeforeStop);
         executor.requestStop(0);
-        t.join(30_000);
+        Await.until("the sweep's end", () -> !t.isAlive());
         assertTrue(executor.stopRequested());
         return results.get();
     }
@@ -52,7 +51,8 @@ class ExecutorStopTest {
         List<JobResult> results = runAndStop(dir, 4, 3);
         assertEquals(List.of("finished", "finished", "finished", "interrupted"),
                 results.stream().map(JobResult::status).toList());
-        assertEquals(143, results.get(3).exitCode(), "SIGTERM");
+        assertEquals(143, results.get(3).exitCode(), "SIGTERM"); // 128 + 15, the JVM's exit on SIGTERM
+        // 5: the steps FakeWorker's shutdown hook writes into an interrupted summary
         assertEquals(5.0, results.get(3).figure("steps"), "the worker wrote its own summary");
     }
 
@@ -68,19 +68,17 @@ class ExecutorStopTest {
         pb.redirectErrorStream(true);
         pb.redirectOutput(dir.resolve("sweep.log").toFile());
         Process sweepProcess = pb.start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!(Files.exists(out.resolve("runs/3/sleeping")) && Files.exists(out.resolve("runs/0/summary.json"))
-                && Files.exists(out.resolve("runs/1/summary.json")) && Files.exists(out.resolve("runs/2/summary.json")))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(500);
+        // point 3 asleep (its hook installed) and points 0-2 recorded as finished in jobs.csv by the sweep itself
+        Await.until("point 3 asleep and points 0-2 finished in jobs.csv", Await.io(() ->
+                Files.exists(out.resolve("runs/3/sleeping")) && Files.exists(out.resolve("jobs.csv"))
+                && Files.readAllLines(out.resolve("jobs.csv")).stream().filter(l -> l.matches("[012],finished,.*"))
+                        .count() == 3));
         sweepProcess.destroy(); // SIGTERM to the sweep only: it forwards one to the worker after the grace period
-        assertTrue(sweepProcess.waitFor(40, java.util.concurrent.TimeUnit.SECONDS));
+        Await.until("the sweep's exit", () -> !sweepProcess.isAlive());
         String log = Files.readString(dir.resolve("sweep.log"));
-        assertEquals(130, sweepProcess.exitValue(), log);
+        assertEquals(130, sweepProcess.exitValue(), log); // 130: interrupted (SweepCommand's javadoc)
         List<String> jobs = Files.readAllLines(out.resolve("jobs.csv"));
-        assertEquals(5, jobs.size(), log);
+        assertEquals(5, jobs.size(), log); // the header and the 4 points of ResumeTest.SWEEP
         assertTrue(jobs.get(4).startsWith("3,interrupted,"), jobs.get(4));
         assertTrue(jobs.get(1).startsWith("0,finished,"), jobs.get(1));
         assertTrue(Files.readString(out.resolve("runs/3/summary.json")).contains("\"steps\": 5"),

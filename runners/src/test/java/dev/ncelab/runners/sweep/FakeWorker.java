@@ -74,7 +74,7 @@ public final class FakeWorker {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> summary(dir, "interrupted",
                     "{\"status\": \"interrupted\", \"steps\": 5}")));
             Files.writeString(runDir.resolve("sleeping"), "");
-            Thread.sleep(120_000);
+            new java.util.concurrent.CountDownLatch(1).await(2, java.util.concurrent.TimeUnit.MINUTES); // until SIGTERM
         }
         double lr = Double.parseDouble(kv.getOrDefault("training.lr.energy", "0.003"));
         double seed = Double.parseDouble(kv.getOrDefault("seed", "0"));

@@ -35,7 +35,7 @@ class GridExpansionTest {
                     parameters:
                       depth: {values: [2, 4]}
                 """);
-        assertEquals(30, points.size());
+        assertEquals(30, points.size()); // window 3..5 (3) x 5 thresholds x 2 depths x 1 seed
         assertEquals(List.of("fce_threshold", "model.depth", "seed", "window"),
                 List.copyOf(points.get(0).params().keySet()));
         assertEquals(List.of(
@@ -91,7 +91,7 @@ class GridExpansionTest {
                   lr: {value: 1.0e-4}
                   noise: {value: {type: maf, blocks: 5}}
                 """);
-        assertEquals(8, points.size());
+        assertEquals(8, points.size()); // 2 hidden x 4 names
         assertEquals(List.of("energy.hidden=[64,64]", "flag=true", "lr=1.0e-4", "name=relu",
                 "noise={type: maf,blocks: 5}"), points.get(0).overrides());
         assertEquals("name='true'", points.get(1).overrides().get(3));
@@ -116,7 +116,7 @@ class GridExpansionTest {
         Path file = Path.of(System.getProperty("user.dir")).resolve("../experiments/sweep-fce-threshold.yaml");
         SweepSpec spec = SweepFile.load(file);
         List<SweepPoint> points = SweepExpander.expand(spec);
-        assertEquals(15, points.size());
+        assertEquals(15, points.size()); // the file's 5 thresholds x 3 seeds
         assertEquals(List.of("schedule.threshold=0.5", "seed=1"), points.get(0).overrides());
         assertEquals(List.of("schedule.threshold=0.7", "seed=3"), points.get(14).overrides());
         assertEquals("mse_logp", spec.metric().name());

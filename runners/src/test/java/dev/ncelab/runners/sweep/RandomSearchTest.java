@@ -68,8 +68,12 @@ class RandomSearchTest {
             assertTrue(beta > 0 && beta < 1, "beta " + beta);
         }
         assertEquals(11, batches.size(), "int_uniform includes both ends: " + batches);
+        // (the draws come from a fixed seed; each bound is several standard errors of its theory value)
+        // log-uniform: half below the geometric mean; binomial standard error sqrt(.25 / 2000) = 0.011, 0.04 is 3.6
         assertEquals(0.5, below / 2000.0, 0.04);
+        // normal(1, 0.5): standard error 0.5 / sqrt 2000 = 0.011; 0.05 is 4.5 of them
         assertEquals(1.0, column(a, "noise").stream().mapToDouble(Double::doubleValue).average().orElseThrow(), 0.05);
+        // beta(2, 5): mean 2/7, sd sqrt(10 / (49 x 8)) = 0.16, standard error 0.0036; 0.02 is 5.6 of them
         assertEquals(2.0 / 7, column(a, "beta").stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
                 0.02);
     }
@@ -87,7 +91,7 @@ class RandomSearchTest {
                 "  a: {values: [x, y, z], probabilities: [0.8, 0.2, 0.0]}\n"));
         long x = points.stream().filter(p -> p.params().get("a").equals("x")).count();
         long z = points.stream().filter(p -> p.params().get("a").equals("z")).count();
-        assertEquals(800, x, 40);
+        assertEquals(800, x, 40); // binomial(1000, 0.8): sd 12.6, 40 is 3.2 of them (fixed seed)
         assertEquals(0, z);
     }
 

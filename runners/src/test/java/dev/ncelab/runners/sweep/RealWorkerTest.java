@@ -43,7 +43,7 @@ class RealWorkerTest {
             String row = i + ",finished," + (i + 1) + "," + summary.get("mse_logp").asDouble();
             assertTrue(jobs.get(i + 1).startsWith(row), jobs.get(i + 1));
         }
-        assertTrue(Files.exists(out.resolve("plot.png")));
+        assertTrue(Files.exists(out.resolve("report.html")));
     }
 
     static String logs(Path out) {

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ncelab.runners.sweep.SweepSpec.Goal;
 import dev.ncelab.runners.sweep.SweepSpec.Metric;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Ranking respects the goal, groups give mean and spread, jobs.csv quotes, the plot is a PNG. */
+/** Ranking respects the goal, groups give mean and spread, jobs.csv quotes. */
 class ReportTest {
     static JobResult row(int index, String status, double a, long seed, double metric) {
         Map<String, Object> params = new java.util.LinkedHashMap<>();
@@ -62,16 +59,5 @@ class ReportTest {
         String csv = JobsCsv.text(plan, List.of(new JobResult(p, "failed", Map.of(), "bad, \"very\"", 1)));
         assertEquals("index,status,hidden,run_dir,overrides,message\n"
                 + "0,failed,\"[64,64]\",runs/0,\"hidden=[64,64]\",\"bad, \"\"very\"\"\"\n", csv);
-    }
-
-    @Test
-    void thePlotHasAPanelPerParameterWithTwoValues(@TempDir Path dir) throws Exception {
-        Path png = dir.resolve("plot.png");
-        assertTrue(SweepPlot.write(png, plan(Goal.MAXIMIZE), ROWS));
-        BufferedImage img = ImageIO.read(png.toFile());
-        assertEquals(2 * SweepPlot.PANEL_W, img.getWidth());
-        assertEquals(SweepPlot.HEADER + SweepPlot.PANEL_H, img.getHeight());
-        assertTrue(!SweepPlot.write(dir.resolve("none.png"), plan(Goal.MAXIMIZE), ROWS.subList(0, 2)),
-                "one value per parameter: no plot");
     }
 }

@@ -2,16 +2,13 @@ package dev.ncelab.runners.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,9 +93,9 @@ class ResumeTest {
         assertEquals(List.of("1", "3", "2"), ranked, table);
         assertTrue(table.lines().anyMatch(l -> l.trim().matches("-\\s+0\\s+diverged\\s.*")), "unranked: " + table);
         assertTrue(table.contains("best: #1 seed=1 training.lr.energy=0.003  mse_logp 0.01"), table);
-        BufferedImage png = ImageIO.read(out.resolve("plot.png").toFile());
-        assertNotNull(png, "plot.png is a PNG");
-        assertEquals(2 * SweepPlot.PANEL_W, png.getWidth(), "one panel per swept parameter");
+        String page = Files.readString(out.resolve("report.html"));
+        assertTrue(page.contains("\"param\":\"seed\"") && page.contains("\"param\":\"training.lr.energy\""),
+                "report.html has the metric against each swept parameter");
 
         Files.delete(out.resolve("invocations.txt"));
         SweepCli.Result third = sweep(sweep.toString(), "--output", out.toString());
@@ -155,7 +152,7 @@ class ResumeTest {
         assertEquals(7, jobs.size());
         assertEquals(List.of("finished", "pending", "pending", "finished", "finished", "pending"),
                 jobs.subList(1, 7).stream().map(r -> r[1]).toList());
-        assertTrue(Files.exists(out.resolve("plot.png")));
+        assertTrue(Files.exists(out.resolve("report.html")));
         assertTrue(collected.out().contains("6 points (3 finished, 3 pending)"), collected.out());
         // the other shards finish the sweep
         for (String s : List.of("1/4", "2/4")) {

@@ -21,7 +21,11 @@ public final class RunSummary implements TrainingListener {
         if (e.skipped() != null) {
             return;
         }
-        e.metrics().forEach((k, v) -> windows.computeIfAbsent(k, x -> new double[WINDOW])[count % WINDOW] = v);
+        e.metrics().forEach((k, v) -> windows.computeIfAbsent(k, x -> {
+            double[] w = new double[WINDOW];
+            java.util.Arrays.fill(w, Double.NaN); // a metric first reported late is not averaged with zeros
+            return w;
+        })[count % WINDOW] = v);
         count++;
     }
 

@@ -68,6 +68,7 @@ class CsvDatasetTest {
         double worst = 0;
         for (int j = 0; j < 12; j++) {
             worst = Math.max(worst, Math.abs(means[j]));
+            // float32 storage of standardised values (~1e-7 each) over 1,279 rows: rounding well below 1e-5, 1e-4
             assertEquals(0, means[j], 1e-5, "standardised training mean of " + d.columns().get(j));
             assertEquals(1, sd[j] * Math.sqrt(d.train().rows() / (d.train().rows() - 1.0)), 1e-4);
         }
@@ -75,6 +76,7 @@ class CsvDatasetTest {
                 d.train().rows(), d.heldOut().rows(), worst);
         double[] heldMeans = d.heldOut().columnMeans();
         for (int j = 0; j < 12; j++) {
+            // 320 rows in z units: standard error 1 / sqrt 320 = 0.056; 0.25 is 4.5 of them
             assertTrue(Math.abs(heldMeans[j]) < 0.25, "held-out mean in z units of " + d.columns().get(j));
         }
         for (String w : d.warnings()) {
@@ -193,7 +195,7 @@ class CsvDatasetTest {
             assertTrue(s);
         }
         assertTrue(a.box().isPresent(), "two columns give a plotting box");
-        assertTrue(a.box().get().xMin() < 0 && a.box().get().xMax() > 49);
+        assertTrue(a.box().get().xMin() < 0 && a.box().get().xMax() > 49); // column a holds 0..49: the box holds it
     }
 
     @Test
@@ -264,7 +266,7 @@ class CsvDatasetTest {
                 lo = Math.min(lo, u);
                 hi = Math.max(hi, u);
                 double k = m.get(i, 0) / 0.37;
-                assertEquals(Math.rint(k), k, 1e-3, "the other column is untouched");
+                assertEquals(Math.rint(k), k, 1e-3, "the other column is untouched"); // float32 multiples of 0.37
             }
         }
         // 200 uniform draws on [-0.5, 0.5): the extremes lie within 0.05 of the ends with probability 1 - 2e-9
@@ -283,7 +285,7 @@ class CsvDatasetTest {
         assertEquals(5, d.train().rows() + d.heldOut().rows());
         Matrix t = d.train();
         for (int i = 0; i < t.rows(); i++) {
-            assertEquals(100 * t.get(i, 1), t.get(i, 0), 1e-4);
+            assertEquals(100 * t.get(i, 1), t.get(i, 0), 1e-4); // float32 of values up to 500: exact to 3e-5
         }
         assertTrue(d.box().isPresent());
     }
@@ -392,6 +394,7 @@ class CsvDatasetTest {
         assertTrue(m.contains(f + ":42") && m.contains("1 suspicious cells in 1 rows"), m);
         CsvDataset dropped = load(config(f, "outliers: drop\nstandardize: false"), 1);
         assertEquals(40, dropped.train().rows() + dropped.heldOut().rows());
+        // the kept values are 1.00-1.08; the outlier 10005 alone would put any mean above 200
         assertTrue(dropped.train().columnMeans()[0] < 2);
     }
 

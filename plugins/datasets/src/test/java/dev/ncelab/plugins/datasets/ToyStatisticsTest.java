@@ -24,9 +24,12 @@ class ToyStatisticsTest {
         double[] std = Fixtures.columnStd(m);
         report("8gaussians std x", std[0]);
         report("8gaussians std y", std[1]);
+        // reference §1.1: per-coordinate variance of the centres 4 plus 1/8 within: sqrt(4.125) = 2.031; the
+        // standard error of a sample sd here is sd(x^2) / (2 sigma sqrt N) = 3.3 / 1,284 = 0.0026: 0.02 is 8 of them
         assertEquals(2.031, std[0], 0.02);
         assertEquals(2.031, std[1], 0.02);
         double[] mean = m.columnMeans();
+        // symmetric centres: mean 0, standard error 2.031 / sqrt N = 0.0064; 0.03 is 4.7 of them
         assertEquals(0, mean[0], 0.03);
         assertEquals(0, mean[1], 0.03);
         double r = 2 * Math.sqrt(2);
@@ -48,8 +51,10 @@ class ToyStatisticsTest {
         }
         double spread = Math.sqrt(ss / (2 * N));
         report("8gaussians per-coordinate spread around the nearest centre", spread);
+        // reference §1.1: 0.5 / sqrt 2 = 0.3536; standard error 0.3536 / sqrt(4N) = 0.00056: 0.005 is 9 of them
         assertEquals(0.3536, spread, 0.005);
         for (int k = 0; k < 8; k++) {
+            // equal weights; binomial standard error sqrt(1/8 * 7/8 / N) = 0.00105: 0.01 is 9.5 of them
             assertEquals(1.0 / 8, count[k] / (double) N, 0.01, "weight of component " + k);
         }
     }
@@ -73,10 +78,12 @@ class ToyStatisticsTest {
         for (int a = 0; a < 4; a++) {
             for (int b = 0; b < 4; b++) {
                 if ((a + b) % 2 == 0) {
+                    // reference §1.4: uniform on 8 squares; binomial standard error 0.00105: 0.01 is 9.5 of them
                     assertEquals(1.0 / 8, cells[a][b] / (double) N, 0.01, "square " + a + ", " + b);
                 }
             }
         }
+        // uniform on [0, 2) inside a square: mean 1, standard error (2 / sqrt 12) / sqrt N = 0.0018; 0.02 is 11
         assertEquals(1, offset[0] / N, 0.02, "mean x offset inside a square");
         assertEquals(1, offset[1] / N, 0.02, "mean y offset inside a square");
     }
@@ -114,8 +121,12 @@ class ToyStatisticsTest {
             double sd = Math.sqrt(ss[c] / count[c]);
             report("rings mean radius of ring " + radii[c], mean);
             report("rings radial sd of ring " + radii[c], sd);
+            // reference §1.5: a quarter each; binomial standard error sqrt(.25 * .75 / N) = 0.0014: 0.01 is 7
             assertEquals(0.25, count[c] / (double) N, 0.01, "weight of ring " + radii[c]);
+            // the radius is biased up by about 0.08^2 / 2r (0.0043 for the inner ring) and has standard error
+            // 0.08 / sqrt(N / 4) = 0.0005: 0.01 covers the bias and 10 standard errors
             assertEquals(radii[c], mean, 0.01);
+            // the jitter sd 0.08 (reference §1.5); standard error 0.08 / sqrt(2 N / 4) = 0.00036: 0.005 is 14
             assertEquals(0.08, sd, 0.005);
         }
     }
@@ -133,11 +144,16 @@ class ToyStatisticsTest {
         report("spiral mean y", mean[1]);
         double ex = (4 / (3 * Math.PI) + 0.25) / 3;
         double ey = (2 - 8 / (9 * Math.PI * Math.PI) + 0.25) / 3;
+        // per-coordinate sd about 1.6, so the standard error of a mean is 0.005: 0.02 is 4 of them
         assertEquals(ex, mean[0], 0.02);
         assertEquals(ey, mean[1], 0.02);
         double sq = meanSquaredNorm(m);
         report("spiral mean squared norm", sq);
+        // |x|^2 is close to t^2 / 9 = pi^2 U, uniform on [0, 9.9]: sd 2.85, standard error 0.009; 0.05 is 5.5
         assertEquals(expectedSquaredNorm(), sq, 0.05);
+        // the arm's extremes for t <= 3 pi before jitter and noise: x in [-2.12, 3.14], y in [-1.60, 2.64]; then
+        // the [0, 0.5)/3 jitter and the 0.1 z noise (up to 0.45 over 100,000 points) widen them; measured x
+        // -2.43..3.65, y -1.92..3.10 (seed 4)
         double[] r = range(m);
         report("spiral x min", r[0]);
         report("spiral x max", r[1]);
@@ -158,7 +174,8 @@ class ToyStatisticsTest {
         report("2spirals x max", r[1]);
         report("2spirals y min", r[2]);
         report("2spirals y max", r[3]);
-        // docs/reference.md §1.2: range about [-3.7, 3.7] x [-3.2, 3.3]
+        // docs/reference.md §1.2: range about [-3.7, 3.7] x [-3.2, 3.3]; 0.3 allows for the 0.1 z noise's extremes
+        // over 10,000 points (3.5 to 4.5 sd, i.e. 0.35-0.45 around the jittered arm's own end)
         assertEquals(-3.7, r[0], 0.3);
         assertEquals(3.7, r[1], 0.3);
         assertEquals(-3.2, r[2], 0.3);
@@ -169,12 +186,16 @@ class ToyStatisticsTest {
         double[] all = big.columnMeans();
         report("2spirals arm A mean x", a[0]);
         report("2spirals arm A mean y", a[1]);
+        // the spiral's moments on N / 2 points: standard error 1.6 / sqrt(50,000) = 0.007; 0.03 is 4 of them
         assertEquals((4 / (3 * Math.PI) + 0.25) / 3, a[0], 0.03);
         assertEquals((2 - 8 / (9 * Math.PI * Math.PI) + 0.25) / 3, a[1], 0.03);
+        // B = -A exactly, so only the 0.1 z noise is left: standard error 0.1 / sqrt N = 0.0003 (0.02 is loose,
+        // but a missing mirror would put the mean at 0.22, 0.72)
         assertEquals(0, all[0], 0.02, "the mirrored arm cancels the mean");
         assertEquals(0, all[1], 0.02);
         double sq = meanSquaredNorm(big);
         report("2spirals mean squared norm", sq);
+        // as for spiral: standard error 0.009; 0.05 is 5.5 of them
         assertEquals(expectedSquaredNorm(), sq, 0.05);
     }
 
@@ -195,8 +216,11 @@ class ToyStatisticsTest {
         assertEquals(N, m.rows());
         double sq = meanSquaredNorm(m);
         report("pinwheel mean squared norm", sq);
+        // |x|^2 = 4 (f0^2 + f1^2): sd 4 sqrt(Var f0^2 + Var f1^2) = 4 x 0.61 = 2.45, standard error 0.0077;
+        // 0.04 is 5 of them
         assertEquals(4.4, sq, 0.04);
         double[] mean = m.columnMeans();
+        // five arms at equal angles: mean 0; per-coordinate sd about 1.5, standard error 0.005; 0.03 is 6
         assertEquals(0, mean[0], 0.03);
         assertEquals(0, mean[1], 0.03);
         int onArm = 0;
@@ -213,7 +237,10 @@ class ToyStatisticsTest {
         }
         report("pinwheel fraction within 0.35 rad of an arm", onArm / (double) N);
         report("pinwheel fraction outside [-4,4]^2", outside / (double) N);
+        // the tangential part f1 (sd 0.1 against a radius near 2) moves the angle by about 0.05 rad: 0.35 rad is
+        // 7 of those, so nearly every point is within it; measured 0.987 (seed 7)
         assertTrue(onArm > 0.95 * N, "points on the predicted arms: " + onArm);
+        // reference §1.6: "a few points leave the [-4, 4]^2 window"; measured 0.0002 (20 of 100,000, seed 7)
         assertTrue(outside < 0.005 * N, "points outside the box: " + outside);
         assertTrue(outside > 0, "some pinwheel points do reach beyond the box");
     }

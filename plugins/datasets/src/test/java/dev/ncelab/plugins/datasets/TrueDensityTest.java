@@ -34,7 +34,11 @@ class TrueDensityTest {
         }
         double mass = sum * hx * hy;
         System.out.printf("[datasets] %s mass on its box = %.6f%n", toy.key(), mass);
+        // 0.005: a wrong normaliser is off by a factor (ln 2 for a missing 1/2), far more than this
         assertEquals(1.0, mass, 0.005);
+        // the mass on the box: 0.9998 for 8gaussians (reference §1.1, 4 digits), 1 for the others; the midpoint
+        // rule on Gaussians 4+ cells wide errs by ~exp(-2 pi^2 sd^2 / h^2) < 1e-6, so 5e-4 is the reference's
+        // rounding with a margin
         assertEquals(expectedMass, mass, 5e-4);
     }
 
@@ -51,8 +55,10 @@ class TrueDensityTest {
         }
         mean /= logp.length;
         System.out.printf("[datasets] %s mean held-out log p = %.5f (reference %.3f)%n", toy.key(), mean, minusH);
+        // log p(x) has sd about 1 (8gaussians, rings; 0 for the checkerboard), so the mean of 40,000 points has a
+        // standard error near 0.005: 0.03 is 6 of them
         assertEquals(minusH, mean, 0.03);
-        assertEquals(minusH, d.bestLogLikelihood().orElseThrow(), 0.001);
+        assertEquals(minusH, d.bestLogLikelihood().orElseThrow(), 0.001); // the §1.8 table's 3 decimals
     }
 
     @ParameterizedTest
@@ -67,7 +73,7 @@ class TrueDensityTest {
             case PINWHEEL -> -2.32;
             case SPIRAL -> -1.96;
         };
-        assertEquals(expected, d.bestLogLikelihood().orElseThrow(), 0.001);
+        assertEquals(expected, d.bestLogLikelihood().orElseThrow(), 0.001); // the §1.8 table's 3 decimals
         assertEquals(Box.REFERENCE, d.box().orElseThrow());
         boolean known = toy == Toy.EIGHT_GAUSSIANS || toy == Toy.CHECKERBOARD || toy == Toy.RINGS;
         assertEquals(known, d.trueDensity().isPresent());

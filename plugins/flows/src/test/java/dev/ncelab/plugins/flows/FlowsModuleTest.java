@@ -59,6 +59,7 @@ class FlowsModuleTest {
         Matrix data = FlowFixtures.eightGaussians(5000, new java.util.Random(2));
         for (String name : List.of("maf", "glow")) {
             Plugin<?, ?> plugin = name.equals("maf") ? new MafPlugin() : new GlowPlugin();
+            // 0.01: an untrained flow's mass on [-12, 12]^2 at 600^2 midpoints (FlowContractTest measures 0.999+)
             Contracts.noise(name, plugin, Contracts.bind(plugin, "type: " + name), data, 0.01);
         }
     }

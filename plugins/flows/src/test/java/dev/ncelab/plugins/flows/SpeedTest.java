@@ -1,6 +1,7 @@
 package dev.ncelab.plugins.flows;
 
 import static dev.ncelab.plugins.flows.FlowFixtures.array;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -16,8 +17,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The flow's share of an FCE step at batch 1000: logProb of data, a sample with its log q, one backward pass.
- * Also the flow's share of an energy step (logProb and sample without gradients). Prints milliseconds per step;
- * the bound only catches gross regressions.
+ * Also the flow's share of an energy step (logProb and sample without gradients). Prints milliseconds per step
+ * for the record; it asserts no wall-clock bound (on 2 shared cores that measures the neighbours). What it asserts
+ * is what makes steps slow down over a run: every array a step creates is freed with the step's manager, so the
+ * long-lived manager holds as many arrays after 80 steps as after 20, and the gradients stay finite.
  */
 class SpeedTest {
     @ParameterizedTest
@@ -30,9 +33,11 @@ class SpeedTest {
             int warmup = 20;
             int timed = 60;
             long t0 = 0;
+            int held = 0;
             for (int i = 0; i < warmup + timed; i++) {
                 if (i == warmup) {
                     t0 = System.nanoTime();
+                    held = root.getManagedArrays().size();
                 }
                 try (NDManager step = root.newSubManager()) {
                     flow.parameters().attach(step);
@@ -43,10 +48,15 @@ class SpeedTest {
                         NDArray loss = s.logQ().mean().sub(lq.mean()).add(s.x().square().mean());
                         gc.backward(loss);
                     }
+                    for (NDArray p : flow.parameters().arrays().values()) {
+                        assertTrue(Float.isFinite(p.getGradient().abs().sum().getFloat()), name + ": gradient of "
+                                + p.getName() + " at step " + i);
+                    }
                     flow.parameters().arrays().values().forEach(p -> p.getGradient().subi(p.getGradient()));
                 }
             }
-            double ms = (System.nanoTime() - t0) / 1e6 / timed;
+            double ms = (System.nanoTime() - t0) / 1e6 / timed; // printed, not asserted
+            assertEquals(held, root.getManagedArrays().size(), name + ": arrays left behind by 60 training steps");
             // an energy step: the flow only gives samples and log q, without gradients
             flow.parameters().setLearning(false);
             long t1 = 0;
@@ -60,10 +70,10 @@ class SpeedTest {
                     flow.sample(step, 1000, noise).logQ().toFloatArray();
                 }
             }
-            double forward = (System.nanoTime() - t1) / 1e6 / timed;
+            double forward = (System.nanoTime() - t1) / 1e6 / timed; // printed, not asserted
+            assertEquals(held, root.getManagedArrays().size(), name + ": arrays left behind by 60 energy steps");
             System.out.printf("[%s] batch 1000: logProb + sample + backward %.2f ms; logProb + sample, no gradient"
                     + " %.2f ms%n", name, ms, forward);
-            assertTrue(ms < 150, name + " step took " + ms + " ms");
         }
     }
 }
