@@ -108,21 +108,36 @@ public final class Evaluator {
 
     /** The metrics, with {@code log_z} (the learned c) first. */
     public Map<String, Double> evaluate(NDManager parent, EnergyModel energy, Optional<NoiseModel> noise) {
+        return evaluate(parent, energy, noise, false);
+    }
+
+    /**
+     * The metrics, with {@code log_z} (the learned c) first.
+     *
+     * @param normalise compute {@code mse_logp} for the model normalised by its quadrature (for objectives that do
+     *     not learn c: ranking NCE, CD, DSM), not with its own c
+     */
+    public Map<String, Double> evaluate(NDManager parent, EnergyModel energy, Optional<NoiseModel> noise,
+            boolean normalise) {
         Map<String, Double> m = new LinkedHashMap<>();
         double c = energy.logZ();
         m.put("log_z", c);
         double[] logp = apply(parent, heldOut, energy::logDensity, energy.parameters());
+        double logIntegral = 0;
+        if (grid != null) {
+            double[] g = apply(parent, grid.points(), energy::logDensity, energy.parameters());
+            logIntegral = grid.logIntegral(g);
+        }
         if (trueLogp != null) {
+            double shift = normalise ? logIntegral : 0;
             double s = 0;
             for (int i = 0; i < logp.length; i++) {
-                double d = logp[i] - trueLogp[i];
+                double d = logp[i] - shift - trueLogp[i];
                 s += d * d;
             }
             m.put("mse_logp", s / logp.length);
         }
         if (grid != null) {
-            double[] g = apply(parent, grid.points(), energy::logDensity, energy.parameters());
-            double logIntegral = grid.logIntegral(g);
             m.put("log_z_quadrature", c + logIntegral);
             m.put("test_loglik", mean(logp) - logIntegral);
         }

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The truth metrics on held-out data ({@link Evaluator}) when they are due, passed on to the metric row; the
- * last ones (or a final evaluation) go into the summary.
+ * last ones (or a final evaluation) go into the summary. For an objective that does not learn c (ranking NCE, CD,
+ * DSM), {@code mse_logp} is that of the model normalised by its quadrature.
  */
 public final class Evaluation implements TrainingListener {
     private final Experiment exp;
@@ -35,7 +36,7 @@ public final class Evaluation implements TrainingListener {
     @Override
     public void onStep(Training t, StepEvent e) {
         if (e.evaluate()) {
-            last = evaluator.evaluate(exp.manager(), exp.energy(), noise);
+            last = evaluator.evaluate(exp.manager(), exp.energy(), noise, !exp.objective().identifiesLogZ());
             last.forEach((k, v) -> {
                 if (!k.equals("log_z")) {
                     e.extra().put(k, v);
@@ -47,7 +48,7 @@ public final class Evaluation implements TrainingListener {
     @Override
     public void onEnd(Training t, Map<String, Object> summary) {
         if (t.status() != RunStatus.DIVERGED && last.isEmpty()) {
-            last = evaluator.evaluate(exp.manager(), exp.energy(), noise);
+            last = evaluator.evaluate(exp.manager(), exp.energy(), noise, !exp.objective().identifiesLogZ());
         }
         last.forEach((k, v) -> summary.putIfAbsent(k, RunSummary.finiteOrNull(v)));
     }
