@@ -29,7 +29,7 @@ train() { # name, file, overrides...
 }
 read -r nce nce_s < <(train nce-wine experiments/nce-wine.yaml training.epochs="$(epochs 300)")
 read -r fce fce_s < <(train fce-maf-wine experiments/fce-maf-wine.yaml training.epochs="$(epochs 200)")
-read -r mle mle_s < <(train mle-maf-wine experiments/fce-maf-wine.yaml 'schedule={type: mle}' training.epochs="$(epochs 200)")
+read -r mle mle_s < <(train mle-maf-wine experiments/fce-maf-wine.yaml 'objective={type: mle}' 'schedule={type: nce}' training.epochs="$(epochs 200)")
 score() { ./ncelab score "$1" --heldout --output "$out/$2-heldout.json" > "$out/$2-score.txt" 2>&1 || true; }
 score "$nce" nce; score "$fce" fce; score "$mle" mle
 j() { jq -r "$2 // \"–\" | if type == \"number\" then (. * 1000 | round / 1000) else . end" "$out/$1-heldout.json" 2>/dev/null || echo "–"; }
