@@ -83,13 +83,16 @@ class EvaluationTest {
             assertEquals(log2pi, (Double) f.get("log_z_quadrature"), 1e-3);
             assertEquals(meanTrueLogDensity(exp), (Double) f.get("test_loglik"), 1e-3); // the same quadrature error
         }
-        // 5-D: importance sampling with a Gaussian fitted to 2,000 rows; log Z = 2.5 log 2 pi
+        // 5-D: importance sampling with ImportanceLogZ.forModel (half a kernel density on the 2,000 rows, half their
+        // Gaussian widened 1.5 times); log Z = 2.5 log 2 pi
         try (Experiment exp = Toy.build("dataset.dim=5", "dataset.rows=2000", "dataset.density=true", "energy.a=1",
                 "energy.c=" + 2.5 * log2pi)) {
             Map<String, Object> f = evaluate(exp, new Evaluation(exp));
             double se = (Double) f.get("log_z_is_se");
-            // a well-matched proposal: measured se 0.0012 and ESS 9,857 of 10,000 draws (seed 7); 0.01 is 8 times that
-            assertTrue(se > 0 && se < 0.01, "standard error " + se);
+            // a reasonable proposal: measured se 0.0107 with 4,000 draws (the plain fitted Gaussian gave 0.0012 with
+            // 10,000: the defensive mixture trades variance here for safety in the tails of a learned model); 0.05
+            // is about 5 times the measured value
+            assertTrue(se > 0 && se < 0.05, "standard error " + se);
             // five of the estimator's own standard errors (normal approximation: 6e-7 false alarms)
             assertEquals(2.5 * log2pi, (Double) f.get("log_z_is"), 5 * se + 1e-4);
             assertEquals(meanTrueLogDensity(exp), (Double) f.get("test_loglik"), 5 * se + 1e-4);
