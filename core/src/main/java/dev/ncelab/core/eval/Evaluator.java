@@ -39,7 +39,7 @@ public final class Evaluator {
     /** Proposal draws per importance-sampled evaluation during training (ncelab score --heldout uses more). */
     public static final int IMPORTANCE_SAMPLES = 4_000;
     private final Matrix train;
-    private ImportanceLogZ.Proposal tableProposal;
+    private ImportanceLogZ.Proposal mixture;
     private final long importanceSeed;
 
     public Evaluator(Dataset dataset, int gridPoints) {
@@ -47,26 +47,24 @@ public final class Evaluator {
         this.heldOut = dataset.heldOut();
         this.trueLogp = dataset.trueDensity().map(t -> t.logDensity(heldOut)).orElse(null);
         this.grid = dataset.box().map(b -> new Grid(b, gridPoints)).orElse(null);
-        // importance sampling where there is no box, with ImportanceLogZ.forModel; the draws are seeded from the
+        // importance sampling with ImportanceLogZ.forModel (see proposal); the draws are seeded from the
         // held-out rows (themselves from the run seed), so evaluations repeat
-        this.train = grid == null ? dataset.train() : null;
+        this.train = dataset.train();
         this.importanceSeed = java.util.Arrays.hashCode(heldOut.data());
     }
 
     /**
-     * The importance-sampling proposal: where there is no box for quadrature, {@link ImportanceLogZ#forModel} (a
-     * defensive mixture around the training rows, with the flow if there is one); in 2-D, the trainable noise model
-     * (a flow, normalised and close to the data) beside the quadrature; else none.
+     * The importance-sampling proposal, {@link ImportanceLogZ#forModel}: a defensive mixture of the trainable flow
+     * (else a kernel density on the training rows) with the rows' widened Gaussian, so that mass of the model the
+     * flow misses is still sampled. Used where there is no box for quadrature, and beside the quadrature in 2-D
+     * when there is a flow; otherwise none.
      */
     Optional<ImportanceLogZ.Proposal> proposal(Optional<NoiseModel> noise) {
         Optional<NoiseModel> flow = noise.filter(NoiseModel::trainable);
-        if (train != null) {
-            if (tableProposal == null) {
-                tableProposal = ImportanceLogZ.forModel(train, flow.orElse(null));
-            }
-            return Optional.of(tableProposal);
+        if (mixture == null && (grid == null || flow.isPresent())) {
+            mixture = ImportanceLogZ.forModel(train, flow.orElse(null));
         }
-        return flow.map(ImportanceLogZ::of);
+        return Optional.ofNullable(mixture);
     }
 
     /** log Z of the energy model by importance sampling with {@link #proposal}, if there is one. */
