@@ -31,13 +31,21 @@ fi
 
 field() { /usr/bin/python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); v=d.get('$1','-'); print(round(v, 3) if isinstance(v, float) else v)"; }
 bench() { ./ncelab bench "$@" 2>/dev/null | tail -1; }
-torch() { GOMP_SPINCOUNT=1000 /usr/bin/python3 "$ref" "$@" 2>/dev/null | tail -1; }
+# OpenBLAS picks its kernels from the CPU model; a virtual machine that hides the model gets the generic
+# "Prescott" kernels (measured here: PyTorch's NCE step 3x slower). Name the core the CPU's flags support, for the
+# PyTorch runs only, unless the caller set OPENBLAS_CORETYPE; the report records which core ran.
+if [ -z "${OPENBLAS_CORETYPE:-}" ]; then
+  if grep -q avx512f /proc/cpuinfo; then blas_core=SkylakeX; elif grep -q avx2 /proc/cpuinfo; then blas_core=Haswell; fi
+fi
+blas_core="${OPENBLAS_CORETYPE:-${blas_core:-}}"
+torch() { OPENBLAS_CORETYPE="$blas_core" GOMP_SPINCOUNT=1000 /usr/bin/python3 "$ref" "$@" 2>/dev/null | tail -1; }
 ratio() { /usr/bin/python3 -c "a,b='$1','$2'; print('%.2f' % (float(a)/float(b)) if a not in ('-','') and b not in ('-','') else '-')"; }
 
 {
 echo "# ncelab benchmark: $what"
 echo
 echo "Machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB; $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "PyTorch's OpenBLAS core: $(OPENBLAS_CORETYPE="$blas_core" OPENBLAS_VERBOSE=2 /usr/bin/python3 -c 'import torch; a = torch.ones(8, 8); a @ a' 2>&1 | sed -n 's/^Core: //p' | head -1)"
 echo "Command: \`scripts/benchmark.sh $what\` (commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
 echo
 } > "$report"
