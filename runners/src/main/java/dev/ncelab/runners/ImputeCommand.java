@@ -2,19 +2,15 @@ package dev.ncelab.runners;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.math.Cholesky;
-import dev.ncelab.core.plugin.Plugins;
 import dev.ncelab.core.run.AtomicFiles;
 import dev.ncelab.core.sample.Sampler;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,21 +78,7 @@ final class ImputeCommand implements Callable<Integer> {
             System.err.println("error: --draws must be at least 1, found " + draws);
             return 2;
         }
-        try (UsedRun used = UsedRun.open(runDir, main.pluginDirs)) {
-            if (output != null) {
-                used.checkOutput(output);
-            }
-            return evaluate != null ? evaluate(used) : impute(used);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        } catch (InputTable.InputException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (Plugins.PluginLoadException | IllegalArgumentException | UncheckedIOException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
+        return UsedRun.use(runDir, main.pluginDirs, output, used -> evaluate != null ? evaluate(used) : impute(used));
     }
 
     private int column(UsedRun used, String name) {

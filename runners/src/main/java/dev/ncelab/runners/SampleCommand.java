@@ -1,14 +1,11 @@
 package dev.ncelab.runners;
 
 import ai.djl.ndarray.NDManager;
-import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Box;
 import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.plot.DensityPlot;
-import dev.ncelab.core.plugin.Plugins;
 import dev.ncelab.core.run.AtomicFiles;
 import dev.ncelab.core.sample.Sampler;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,15 +68,7 @@ final class SampleCommand implements Callable<Integer> {
             System.err.println("error: -n must be between 1 and 10000000, found " + n);
             return 2;
         }
-        try (UsedRun used = UsedRun.open(runDir, main.pluginDirs)) {
-            return execute(used);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        } catch (Plugins.PluginLoadException | IllegalArgumentException | UncheckedIOException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
+        return UsedRun.use(runDir, main.pluginDirs, output, this::execute);
     }
 
     /** The sampler options as YAML text: the explicit flags over the free-form map. */
@@ -115,9 +104,6 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     private int execute(UsedRun used) {
-        if (output != null) {
-            used.checkOutput(output);
-        }
         int d = used.columns.size();
         Random random = used.random("sample", seed);
         float[] x;

@@ -1,13 +1,10 @@
 package dev.ncelab.runners;
 
-import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.eval.Evaluator;
 import dev.ncelab.core.eval.ImportanceLogZ;
 import dev.ncelab.core.model.NoiseModel;
-import dev.ncelab.core.plugin.Plugins;
 import dev.ncelab.core.run.AtomicFiles;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -61,21 +58,7 @@ final class ScoreCommand implements Callable<Integer> {
             System.err.println("error: --is-samples must be at least 100, found " + isSamples);
             return 2;
         }
-        try (UsedRun used = UsedRun.open(runDir, main.pluginDirs)) {
-            if (output != null) {
-                used.checkOutput(output);
-            }
-            return heldout ? heldout(used) : score(used);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        } catch (InputTable.InputException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        } catch (Plugins.PluginLoadException | IllegalArgumentException | UncheckedIOException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
+        return UsedRun.use(runDir, main.pluginDirs, output, used -> heldout ? heldout(used) : score(used));
     }
 
     private int score(UsedRun used) {

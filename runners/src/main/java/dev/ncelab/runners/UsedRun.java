@@ -85,6 +85,26 @@ final class UsedRun implements AutoCloseable {
         this.columns = columns(exp);
     }
 
+    /**
+     * Opens a run, refuses an {@code output} inside it (outside {@code uses/}), runs {@code body}, and turns bad
+     * input (configuration, input table, plugins, paths) into its message and exit code 2.
+     */
+    static int use(Path dir, List<Path> pluginDirs, Path output, java.util.function.ToIntFunction<UsedRun> body) {
+        try (UsedRun used = open(dir, pluginDirs)) {
+            if (output != null) {
+                used.checkOutput(output);
+            }
+            return body.applyAsInt(used);
+        } catch (dev.ncelab.core.config.ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (InputTable.InputException | dev.ncelab.core.plugin.Plugins.PluginLoadException
+                | IllegalArgumentException | UncheckedIOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+    }
+
     static UsedRun open(Path dir, List<Path> pluginDirs) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not a directory: give a run directory, "
