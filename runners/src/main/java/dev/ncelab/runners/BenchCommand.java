@@ -71,6 +71,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("status", result.status().label());
         out.put("steps", timing.count);
         out.putAll(stats("ms", timing.all, timing.count, warmup));
+        out.putAll(stats("cpu_ms", timing.cpu, timing.count, warmup));
         out.putAll(stats("energy_ms", timing.energy, timing.energyCount, 0));
         out.putAll(stats("noise_ms", timing.noise, timing.noiseCount, 0));
         out.put("first_step_s", timing.firstStepSeconds);
@@ -100,8 +101,11 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Times the gap between consecutive steps, by who trained, and samples the RSS. */
     static final class Timing implements Progress {
+        private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
         final int rssEvery;
         double[] all = new double[1024];
+        /** The training thread's CPU time per step: less sensitive than wall time to other work on the machine. */
+        double[] cpu = new double[1024];
         double[] energy = new double[1024];
         double[] noise = new double[1024];
         int count;
@@ -111,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         final List<Double> rss = new ArrayList<>();
         int rssCount;
         long last;
+        long lastCpu;
 
         Timing(int rssEvery) {
             this.rssEvery = rssEvery;
@@ -119,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public void start(long totalSteps, long firstStep) {
             last = System.nanoTime();
+            lastCpu = THREADS.getCurrentThreadCpuTime();
         }
 
         @Override
@@ -128,6 +134,9 @@ final class BenchCommand implements Callable<Integer> {
             long now = System.nanoTime();
             double ms = (now - last) / 1e6;
             last = now;
+            long cpuNow = THREADS.getCurrentThreadCpuTime();
+            cpu = add(cpu, count, (cpuNow - lastCpu) / 1e6);
+            lastCpu = cpuNow;
             if (Double.isNaN(firstStepSeconds)) {
                 firstStepSeconds = round((System.currentTimeMillis()
                         - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0);

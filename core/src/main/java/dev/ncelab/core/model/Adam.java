@@ -63,6 +63,7 @@ public final class Adam {
                         new NDList(w), (float) learningRate, corrected, 0f, 1f, -1f, (float) beta1, (float) beta2,
                         (float) epsilon, true, false);
             }
+            parameters.changed();
             return true;
         } finally {
             grads.values().forEach(NDArray::close);

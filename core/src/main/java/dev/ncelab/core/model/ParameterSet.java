@@ -23,6 +23,7 @@ public final class ParameterSet {
     private final NDManager manager;
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
     private Boolean learning;
+    private long version;
 
     public ParameterSet(NDManager manager) {
         this.manager = manager;
@@ -83,6 +84,24 @@ public final class ParameterSet {
         arrays.values().forEach(a -> a.tempAttach(step));
     }
 
+    /** The long-lived manager that owns the arrays. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * A number that changes whenever the values may have changed ({@link #restore}, {@link #changed}): what a
+     * model computes from its parameters alone can be kept while it stays the same.
+     */
+    public long version() {
+        return version;
+    }
+
+    /** Marks the values as changed in place: whoever writes into the arrays directly (an optimizer) calls it. */
+    public void changed() {
+        version++;
+    }
+
     /** A copy of the values, for checkpoints and tests. */
     public Map<String, float[]> snapshot() {
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -99,6 +118,7 @@ public final class ParameterSet {
             }
             v.set(src);
         });
+        version++;
     }
 
     public void write(DataOutputStream out) throws IOException {

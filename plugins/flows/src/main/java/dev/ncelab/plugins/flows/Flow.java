@@ -8,6 +8,7 @@ import dev.ncelab.core.model.NoiseModel;
 import dev.ncelab.core.model.NoiseSample;
 import dev.ncelab.core.model.ParameterSet;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * A normalising flow as a trainable noise model: an invertible map between data x and a standard-normal base z.
@@ -24,6 +25,14 @@ abstract class Flow implements NoiseModel {
     protected final int dim;
     protected final ParameterSet params;
     private final int pretrainSteps;
+    /** Where {@link #derived} keeps its arrays while the parameters are frozen, and for which version. */
+    private NDManager kept;
+    private long keptVersion;
+    private Derived keptValue;
+    /** While the flow learns: the step manager {@link #derived} last computed for, and what it computed. */
+    private NDManager derivedFor;
+    private long derivedVersion;
+    private Derived derivedValue;
 
     Flow(int dim, ParameterSet params, int pretrainSteps) {
         this.dim = dim;
@@ -67,6 +76,41 @@ abstract class Flow implements NoiseModel {
         NDArray z = manager.create(v, new Shape(n, dim));
         Transformed t = fromBase(z);
         return new NoiseSample(t.y(), baseLogProb(z).sub(t.logDet()));
+    }
+
+    /** Arrays computed from the parameters alone (masked or folded weights, linear maps). */
+    interface Derived {
+        /** Moves every array into {@code manager}, to outlive the step that computed them. */
+        void keepIn(NDManager manager);
+    }
+
+    /**
+     * What a pass needs from the parameters alone, computed as rarely as the parameters allow. While the flow is
+     * frozen (FCE's EBM steps, evaluation), it is computed once per version of the parameters and kept across
+     * steps, outside any graph. While the flow learns, it is computed once per step (the input's manager): the
+     * step's two passes, sampling and the data's log q, share it, and the gradients of both flow through it.
+     */
+    @SuppressWarnings("unchecked")
+    final <T extends Derived> T derived(NDArray input, Supplier<T> compute) {
+        if (Boolean.TRUE.equals(params.learning())) {
+            NDManager m = input.getManager();
+            if (derivedFor != m || derivedVersion != params.version() || derivedValue == null) {
+                derivedValue = compute.get();
+                derivedFor = m;
+                derivedVersion = params.version();
+            }
+            return (T) derivedValue;
+        }
+        if (keptValue == null || keptVersion != params.version()) {
+            if (kept != null) {
+                kept.close();
+            }
+            kept = params.manager().newSubManager();
+            keptValue = compute.get();
+            keptValue.keepIn(kept);
+            keptVersion = params.version();
+        }
+        return (T) keptValue;
     }
 
     /** log N(z; 0, I) per row. */

@@ -157,66 +157,138 @@ final class Glow extends Flow {
     }
 
     /**
-     * The step-independent parts of one pass, computed for all S steps at once (few large calls rather than many
-     * tiny ones): Wᵀ = (P L U)ᵀ of every step, shape (S, D, D), and the sum over steps of −Σ log|s| of the outer
-     * ActNorms plus log|det W|, a scalar (the log-det of the data-to-base direction that does not depend on x).
+     * What a pass needs from the parameters alone ({@link Flow#derived}: kept across steps while the flow is frozen,
+     * shared by a step's two passes while it learns), computed for all S steps at once (few large calls rather
+     * than many tiny ones). Per step i, with the outer ActNorm (b, s) folded into the invertible map Wᵀ = (P L U)ᵀ:
+     * data to base ((x − b)/s) Wᵀ = linear(x, {@code forward[i]}, {@code forwardBias[i]}), and base to data
+     * (y W⁻ᵀ) s + b = linear(y, {@code inverse[i]}, b), the inverse computed when sampling first needs it. Also the
+     * sum over steps of −Σ log|s| of the outer ActNorms plus log|det W|, a scalar (the log-det of the data-to-base
+     * direction that does not depend on x), and each coupling's ActNorm-folded linear layers.
      */
-    private record Maps(NDArray weightsT, NDArray constantLogDet) {}
+    private final class Maps implements Derived {
+        final NDArray weightsT;
+        final NDArray scales;
+        final NDArray[] forward;
+        final NDArray[] forwardBias;
+        final NDArray constantLogDet;
+        final NDArray[][] folded;
+        NDArray[] inverse;
+        private final List<NDArray> all = new ArrayList<>();
+
+        Maps(NDArray weightsT, NDArray scales, NDArray biases, NDArray constantLogDet, NDArray[][] folded) {
+            int n = steps.size();
+            this.weightsT = keep(weightsT);
+            this.scales = keep(scales);
+            this.constantLogDet = keep(constantLogDet);
+            this.folded = folded;
+            for (NDArray[] f : folded) {
+                for (NDArray a : f) {
+                    keep(a);
+                }
+            }
+            NDArray w = keep(weightsT.div(scales.reshape(n, dim, 1)).transpose(0, 2, 1));
+            NDArray bias = keep(biases.div(scales).reshape(n, 1, dim).batchMatMul(weightsT).reshape(n, dim).neg());
+            forward = new NDArray[n];
+            forwardBias = new NDArray[n];
+            for (int i = 0; i < n; i++) {
+                forward[i] = keep(w.get(i));
+                forwardBias[i] = keep(bias.get(i));
+            }
+        }
+
+        private NDArray keep(NDArray a) {
+            all.add(a);
+            return a;
+        }
+
+        NDArray[] inverse() {
+            if (inverse == null) {
+                int n = steps.size();
+                NDArray w = weightsT.inverse().mul(scales.reshape(n, 1, dim)).transpose(0, 2, 1);
+                inverse = new NDArray[n];
+                for (int i = 0; i < n; i++) {
+                    inverse[i] = w.get(i);
+                }
+            }
+            return inverse;
+        }
+
+        @Override
+        public void keepIn(NDManager manager) {
+            inverse(); // now, so that it lands in the kept manager, outside any step
+            all.addAll(java.util.Arrays.asList(inverse));
+            all.forEach(a -> a.attach(manager));
+        }
+    }
 
     private Maps maps() {
         NDList lus = new NDList(steps.size());
         NDList scales = new NDList(steps.size());
+        NDList biases = new NDList(steps.size());
         for (Step st : steps) {
             lus.add(st.lu);
             scales.add(st.anScale);
+            biases.add(st.anBias);
         }
         NDArray lu = NDArrays.stack(lus);
         NDArray lower = lu.mul(lowerMask).add(eye);
         NDArray logS = lu.mul(eye).sum(new int[] {1}, true); // the packed diagonal, (S, 1, D)
         NDArray upper = lu.mul(upperMask).add(logS.exp().mul(signs).mul(eye));
         NDArray weightsT = lower.batchMatMul(upper).transpose(0, 2, 1).batchMatMul(permsT);
-        NDArray constant = logS.sum().sub(NDArrays.stack(scales).abs().log().sum());
-        return new Maps(weightsT, constant);
+        NDArray s = NDArrays.stack(scales);
+        NDArray constant = logS.sum().sub(s.abs().log().sum());
+        NDArray[][] folded = new NDArray[steps.size()][];
+        for (int i = 0; i < folded.length; i++) {
+            Step st = steps.get(i);
+            folded[i] = new NDArray[] {st.w1.div(st.s1.reshape(-1, 1)), st.b1.sub(st.c1).div(st.s1),
+                st.w2.div(st.s2.reshape(-1, 1)), st.b2.sub(st.c2).div(st.s2)};
+        }
+        return new Maps(weightsT, s, NDArrays.stack(biases), constant, folded);
     }
 
-    /** The coupling's shift t and log-scale log s for the conditioning half, each (B, ⌊D/2⌋). */
-    private NDArray[] conditioner(Step st, NDArray xb, boolean init) {
-        NDArray h = Activation.relu(normalisedLinear(xb, st.w1, st.b1, st.s1, st.c1, init));
-        h = Activation.relu(normalisedLinear(h, st.w2, st.b2, st.s2, st.c2, init));
+    /**
+     * The coupling's shift t and log-scale log s for the conditioning half, each (B, ⌊D/2⌋). Each ActNorm(Linear(x))
+     * = (x Wᵀ + b − c)/s is one linear layer with weights W/s and bias (b − c)/s ({@code folded}): the same
+     * function, with the per-element work done on the (width × in) weights instead of the (B × width) activations.
+     * The ActNorm initialisation ({@code folded} null) first sets s and c from the unnormalised activations.
+     */
+    private NDArray[] conditioner(Step st, NDArray xb, NDArray[] folded) {
+        NDArray h;
+        if (folded == null) {
+            initActNorm(st.s1, st.c1, linear(xb, st.w1, st.b1));
+            h = Activation.relu(linear(xb, st.w1.div(st.s1.reshape(-1, 1)), st.b1.sub(st.c1).div(st.s1)));
+            initActNorm(st.s2, st.c2, linear(h, st.w2, st.b2));
+            h = Activation.relu(linear(h, st.w2.div(st.s2.reshape(-1, 1)), st.b2.sub(st.c2).div(st.s2)));
+        } else {
+            h = Activation.relu(linear(xb, folded[0], folded[1]));
+            h = Activation.relu(linear(h, folded[2], folded[3]));
+        }
         h = linear(h, st.w3, st.b3).mul(st.logScale.exp());
         NDList ts = h.split(new long[] {half}, 1);
         NDArray logS = Activation.softPlus(ts.get(1).add(2f).neg()).neg();
         return new NDArray[] {ts.get(0), logS};
     }
 
-    /**
-     * ActNorm(Linear(x)) = (x Wᵀ + b − c)/s, computed as one linear layer with weights W/s and bias (b − c)/s: the
-     * same function, with the per-element work done on the (width × in) weights instead of the (B × width)
-     * activations.
-     */
-    private static NDArray normalisedLinear(NDArray x, NDArray w, NDArray b, NDArray s, NDArray c, boolean init) {
-        if (init) {
-            initActNorm(s, c, linear(x, w, b));
-        }
-        return linear(x, w.div(s.reshape(-1, 1)), b.sub(c).div(s));
-    }
-
     private Transformed pass(NDArray x, boolean init) {
-        Maps maps = maps();
+        Maps maps = init ? maps() : derived(x, this::maps);
         NDArray perRow = null;
         for (int i = 0; i < steps.size(); i++) {
             Step st = steps.get(i);
             if (init) {
                 initActNorm(st.anScale, st.anBias, x);
             }
-            x = x.sub(st.anBias).div(st.anScale).matMul(maps.weightsT().get(i));
+            if (init) {
+                x = x.sub(st.anBias).div(st.anScale).matMul(maps.weightsT.get(i));
+            } else {
+                x = linear(x, maps.forward[i], maps.forwardBias[i]);
+            }
             NDList ab = x.split(new long[] {half}, 1);
-            NDArray[] ts = conditioner(st, ab.get(1), init);
+            NDArray[] ts = conditioner(st, ab.get(1), init ? null : maps.folded[i]);
             NDArray za = ab.get(0).mul(ts[1].exp()).add(ts[0]);
             x = NDArrays.concat(new NDList(za, ab.get(1)), 1);
             perRow = perRow == null ? ts[1] : perRow.add(ts[1]);
         }
-        return new Transformed(x, perRow.sum(new int[] {1}).add(maps.constantLogDet()));
+        return new Transformed(x, perRow.sum(new int[] {1}).add(maps.constantLogDet));
     }
 
     @Override
@@ -226,20 +298,20 @@ final class Glow extends Flow {
 
     @Override
     Transformed fromBase(NDArray z) {
-        Maps maps = maps();
-        NDArray inverses = maps.weightsT().inverse();
+        Maps maps = derived(z, this::maps);
+        NDArray[] inverse = maps.inverse();
         NDArray x = z;
         NDArray perRow = null;
         for (int i = steps.size() - 1; i >= 0; i--) {
             Step st = steps.get(i);
             NDList ab = x.split(new long[] {half}, 1);
-            NDArray[] ts = conditioner(st, ab.get(1), false);
+            NDArray[] ts = conditioner(st, ab.get(1), maps.folded[i]);
             NDArray xa = ab.get(0).sub(ts[0]).mul(ts[1].neg().exp());
             x = NDArrays.concat(new NDList(xa, ab.get(1)), 1);
-            x = x.matMul(inverses.get(i)).mul(st.anScale).add(st.anBias);
+            x = linear(x, inverse[i], st.anBias);
             perRow = perRow == null ? ts[1] : perRow.add(ts[1]);
         }
         // dx/dz is the inverse of every step's map: minus the data-to-base log-dets
-        return new Transformed(x, perRow.sum(new int[] {1}).add(maps.constantLogDet()).neg());
+        return new Transformed(x, perRow.sum(new int[] {1}).add(maps.constantLogDet).neg());
     }
 }

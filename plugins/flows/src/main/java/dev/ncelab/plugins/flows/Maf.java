@@ -116,11 +116,35 @@ final class Maf extends Flow {
         }
     }
 
-    private NDArray[] maskedWeights(int block) {
+    /** Every block's masked weights, [block][layer] ({@link Flow#derived}); an all-ones mask needs none. */
+    private record Masked(NDArray[][] w) implements Derived {
+        @Override
+        public void keepIn(NDManager manager) {
+            for (NDArray[] block : w) {
+                for (NDArray a : block) {
+                    if (a != null) {
+                        a.attach(manager);
+                    }
+                }
+            }
+        }
+    }
+
+    private Masked maskedWeights() {
+        NDArray[][] w = new NDArray[blocks][layers];
+        for (int b = 0; b < blocks; b++) {
+            for (int l = 0; l < layers; l++) {
+                NDArray mask = masks[b % 2][l];
+                w[b][l] = mask == null ? null : weights[b][l].mul(mask);
+            }
+        }
+        return new Masked(w);
+    }
+
+    private NDArray[] weights(Masked masked, int block) {
         NDArray[] w = new NDArray[layers];
         for (int l = 0; l < layers; l++) {
-            NDArray mask = masks[block % 2][l];
-            w[l] = mask == null ? weights[block][l] : weights[block][l].mul(mask);
+            w[l] = masked.w()[block][l] == null ? weights[block][l] : masked.w()[block][l];
         }
         return w;
     }
@@ -143,10 +167,11 @@ final class Maf extends Flow {
 
     @Override
     Transformed toBase(NDArray x) {
+        Masked masked = derived(x, this::maskedWeights);
         NDArray h = x;
         NDArray alphas = null;
         for (int b = 0; b < blocks; b++) {
-            NDList ma = made(h, b, maskedWeights(b));
+            NDList ma = made(h, b, weights(masked, b));
             NDArray alpha = ma.get(1);
             h = h.sub(ma.get(0)).mul(alpha.neg().exp());
             alphas = alphas == null ? alpha : alphas.add(alpha);
@@ -156,10 +181,11 @@ final class Maf extends Flow {
 
     @Override
     Transformed fromBase(NDArray z) {
+        Masked masked = derived(z, this::maskedWeights);
         NDArray u = z;
         NDArray alphas = null;
         for (int b = blocks - 1; b >= 0; b--) {
-            NDArray[] w = maskedWeights(b);
+            NDArray[] w = weights(masked, b);
             // pass 0 sees x = 0 in every row: run the network on one zero row and broadcast its (μ, α)
             NDArray x = u.getManager().zeros(new Shape(1, dim));
             NDArray alpha = null;

@@ -43,7 +43,7 @@ public final class ObjectivePlugins {
         @Override
         public Objective create(NceConfig config, PluginContext context) {
             return new NceObjective(context.require(PluginKind.ENERGY, EnergyModel.class),
-                    context.require(PluginKind.NOISE, NoiseModel.class), config.nu());
+                    context.require(PluginKind.NOISE, NoiseModel.class), config.nu(), context.manager());
         }
     }
 
@@ -62,7 +62,7 @@ public final class ObjectivePlugins {
         @Override
         public Objective create(RankingConfig config, PluginContext context) {
             return new RankingNceObjective(context.require(PluginKind.ENERGY, EnergyModel.class),
-                    context.require(PluginKind.NOISE, NoiseModel.class), config.k());
+                    context.require(PluginKind.NOISE, NoiseModel.class), config.k(), context.manager());
         }
     }
 

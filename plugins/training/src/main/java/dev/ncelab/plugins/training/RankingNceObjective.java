@@ -1,6 +1,8 @@
 package dev.ncelab.plugins.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.NoiseModel;
@@ -14,8 +16,8 @@ import dev.ncelab.core.model.NoiseModel;
 final class RankingNceObjective extends NceObjective {
     private final int k;
 
-    RankingNceObjective(EnergyModel energy, NoiseModel noise, int k) {
-        super(energy, noise, k - 1);
+    RankingNceObjective(EnergyModel energy, NoiseModel noise, int k, NDManager constants) {
+        super(energy, noise, k - 1, constants);
         this.k = k;
     }
 
@@ -30,15 +32,15 @@ final class RankingNceObjective extends NceObjective {
     }
 
     @Override
-    NDArray[] evaluate(NDArray logpData, NDArray logqData, NDArray logpNoise, NDArray logqNoise) {
-        long b = logpData.getShape().get(0);
-        NDArray sData = logpData.sub(logqData).reshape(b, 1);
-        NDArray sNoise = logpNoise.sub(logqNoise).reshape(b, k - 1);
+    NDArray[] evaluate(NDArray logp, NDArray logq, long b) {
+        NDArray s = logp.sub(logq);
+        NDArray sData = s.get(new NDIndex("0:{}", b)).reshape(b, 1);
+        NDArray sNoise = s.get(new NDIndex("{}:", b)).reshape(b, k - 1);
         NDArray scores = sData.concat(sNoise, 1);
         NDArray logSoftmax = scores.logSoftmax(1);
-        NDArray value = logSoftmax.get(":, 0").mean();
+        NDArray negValue = logSoftmax.get(":, 0").mean().neg();
         NDArray best = sNoise.max(new int[] {1});
         NDArray accuracy = sData.reshape(b).gt(best).toType(DataType.FLOAT32, false).mean();
-        return new NDArray[] {value, accuracy};
+        return new NDArray[] {negValue, accuracy};
     }
 }
