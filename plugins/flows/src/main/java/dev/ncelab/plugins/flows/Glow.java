@@ -51,6 +51,12 @@ final class Glow extends Flow {
     /** Fixed signs of the diagonal of every step's U, shape (S, 1, D); Pᵀ of every step, shape (S, D, D). */
     private final NDArray signs;
     private final NDArray permsT;
+    /**
+     * Per output of a coupling's last layer: +1 for the shift t, −1 for the raw scale r; and 0 for t, −2 for r. They
+     * fold exp(ℓ), the +2 and the sign of q = −(r + 2) into that layer.
+     */
+    private final NDArray outputSigns;
+    private final NDArray outputShift;
 
     /** The arrays of one flow step. */
     private static final class Step {
@@ -87,6 +93,14 @@ final class Glow extends Flow {
                 up[i * dim + j] = j > i ? 1f : 0f;
             }
         }
+        float[] os = new float[2 * half];
+        float[] osh = new float[2 * half];
+        for (int i = 0; i < 2 * half; i++) {
+            os[i] = i < half ? 1f : -1f;
+            osh[i] = i < half ? 0f : -2f;
+        }
+        outputSigns = manager.create(os);
+        outputShift = manager.create(osh);
         Shape square = new Shape(dim, dim);
         eye = manager.create(e, square);
         lowerMask = manager.create(lo, square);
@@ -240,8 +254,10 @@ final class Glow extends Flow {
         NDArray[][] folded = new NDArray[steps.size()][];
         for (int i = 0; i < folded.length; i++) {
             Step st = steps.get(i);
+            NDArray scale = st.logScale.exp().mul(outputSigns);
             folded[i] = new NDArray[] {st.w1.div(st.s1.reshape(-1, 1)), st.b1.sub(st.c1).div(st.s1),
-                st.w2.div(st.s2.reshape(-1, 1)), st.b2.sub(st.c2).div(st.s2)};
+                st.w2.div(st.s2.reshape(-1, 1)), st.b2.sub(st.c2).div(st.s2),
+                st.w3.mul(scale.reshape(-1, 1)), st.b3.mul(scale).add(outputShift)};
         }
         return new Maps(weightsT, s, NDArrays.stack(biases), constant, folded);
     }
@@ -250,7 +266,9 @@ final class Glow extends Flow {
      * The coupling's shift t and log-scale log s for the conditioning half, each (B, ⌊D/2⌋). Each ActNorm(Linear(x))
      * = (x Wᵀ + b − c)/s is one linear layer with weights W/s and bias (b − c)/s ({@code folded}): the same
      * function, with the per-element work done on the (width × in) weights instead of the (B × width) activations.
-     * The ActNorm initialisation ({@code folded} null) first sets s and c from the unnormalised activations.
+     * The last layer's output (t, r) times exp(ℓ) is folded the same way, into weights and bias that give t and
+     * q = −(r + 2) directly, so log s = −softplus(−(r + 2)) = −softplus(q). The ActNorm initialisation ({@code
+     * folded} null) first sets s and c from the unnormalised activations, and computes the unfolded way.
      */
     private NDArray[] conditioner(Step st, NDArray xb, NDArray[] folded) {
         NDArray h;
@@ -259,14 +277,14 @@ final class Glow extends Flow {
             h = Activation.relu(linear(xb, st.w1.div(st.s1.reshape(-1, 1)), st.b1.sub(st.c1).div(st.s1)));
             initActNorm(st.s2, st.c2, linear(h, st.w2, st.b2));
             h = Activation.relu(linear(h, st.w2.div(st.s2.reshape(-1, 1)), st.b2.sub(st.c2).div(st.s2)));
-        } else {
-            h = Activation.relu(linear(xb, folded[0], folded[1]));
-            h = Activation.relu(linear(h, folded[2], folded[3]));
+            h = linear(h, st.w3, st.b3).mul(st.logScale.exp());
+            NDList ts = h.split(new long[] {half}, 1);
+            return new NDArray[] {ts.get(0), Activation.softPlus(ts.get(1).add(2f).neg()).neg()};
         }
-        h = linear(h, st.w3, st.b3).mul(st.logScale.exp());
-        NDList ts = h.split(new long[] {half}, 1);
-        NDArray logS = Activation.softPlus(ts.get(1).add(2f).neg()).neg();
-        return new NDArray[] {ts.get(0), logS};
+        h = Activation.relu(linear(xb, folded[0], folded[1]));
+        h = Activation.relu(linear(h, folded[2], folded[3]));
+        NDList tq = linear(h, folded[4], folded[5]).split(new long[] {half}, 1);
+        return new NDArray[] {tq.get(0), Activation.softPlus(tq.get(1)).neg()};
     }
 
     private Transformed pass(NDArray x, boolean init) {
@@ -306,7 +324,7 @@ final class Glow extends Flow {
             Step st = steps.get(i);
             NDList ab = x.split(new long[] {half}, 1);
             NDArray[] ts = conditioner(st, ab.get(1), maps.folded[i]);
-            NDArray xa = ab.get(0).sub(ts[0]).mul(ts[1].neg().exp());
+            NDArray xa = ab.get(0).sub(ts[0]).div(ts[1].exp());
             x = NDArrays.concat(new NDList(xa, ab.get(1)), 1);
             x = linear(x, inverse[i], st.anBias);
             perRow = perRow == null ? ts[1] : perRow.add(ts[1]);
