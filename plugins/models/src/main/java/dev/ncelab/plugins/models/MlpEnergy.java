@@ -83,8 +83,7 @@ final class MlpEnergy implements EnergyModel {
         if (!learnsC) {
             return false;
         }
-        NDArray c = params.get("c");
-        c.set(new float[] {(float) (c.getFloat() + delta)});
+        params.set("c", new float[] {(float) (params.get("c").getFloat() + delta)});
         return true;
     }
 
