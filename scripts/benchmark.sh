@@ -3,6 +3,7 @@
 # by default ../shared/bench/torch_reference.py if present), in the same time window, and writes a markdown report
 # to results/benchmarks/. Usage:
 #   scripts/benchmark.sh speed     # ms per step: NCE (batch 1000) and FCE-MAF / FCE-Glow, 1 and 2 threads
+#                                  # (BENCH_ROUNDS=3 alternating rounds; about 4 minutes a round)
 #   scripts/benchmark.sh rss       # launch-to-first-step, and RSS over 20,000 NCE steps
 #   scripts/benchmark.sh rss-fce   # RSS at 5k and 50k steps of FCE-MAF (about 10 minutes)
 #   scripts/benchmark.sh sweep     # a 4-point sweep with 1 and with 2 workers: wall-clock ratio
@@ -52,45 +53,55 @@ echo
 
 case "$what" in
 speed)
-  {
-  echo "Median ms per training step (p10-p90), batch 1000; ncelab and PyTorch measured alternately in one window."
-  echo "An FCE step costs about twice as much when the flow learns (backward through the sampling pass) as when"
-  echo "the EBM learns, and the two programs' alternations differ, so a median over all steps compares mixes, not"
-  echo "speed: FCE rows compare the median EBM step and the median flow step, and the mean step at PyTorch's mix."
-  echo
-  echo "| loop | threads | ncelab ms | ncelab p10-p90 | PyTorch ms | PyTorch p10-p90 | ratio ncelab/PyTorch |"
-  echo "|---|---|---|---|---|---|---|"
-  } >> "$report"
-  fce_rows=()
+  rounds="${BENCH_ROUNDS:-3}"
+  raw="$(mktemp -d)"
   for th in 1 2; do
-    j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.max_steps=1500 \
-        training.threads=$th logging.every=1000 logging.eval_every=100000 logging.plots=false)
-    t=$(torch --mode nce --batch 1000 --steps 1500 --threads $th)
-    echo "| NCE | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_per_step_median) | $(echo "$t" | field ms_per_step_p10)-$(echo "$t" | field ms_per_step_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_per_step_median)") |" >> "$report"
-    for flow in maf glow; do
-      j=$(bench experiments/fce-$flow-8gaussians.yaml training.max_steps=1000 training.threads=$th \
-          dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false)
-      t=$(torch --mode fce --flow $flow --steps 1000 --threads $th)
-      fce_rows+=("$(/usr/bin/python3 - "FCE-${flow^^}" "$th" "$(echo "$j" | tail -1)" "$(echo "$t" | tail -1)" <<'PY'
-import json, sys
-name, th, j, t = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
-e_n, n_n, e_t, n_t, f = (j["energy_ms_median"], j["noise_ms_median"], t["ms_ebm_step_median"],
-                         t["ms_flow_step_median"], t["ebm_step_fraction"])
-mix_n, mix_t = f * e_n + (1 - f) * n_n, f * e_t + (1 - f) * n_t
-print("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
-    name, th, e_n, e_t, e_n / e_t, n_n, n_t, n_n / n_t, mix_n, mix_t, mix_n / mix_t))
-PY
-)")
-      echo "  FCE-$flow $th threads: ncelab $j" >&2
-      echo "  FCE-$flow $th threads: torch $t" >&2
+    for r in $(seq "$rounds"); do
+      bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.max_steps=1500 \
+        training.threads=$th logging.every=1000 logging.eval_every=100000 logging.plots=false >> "$raw/nce-$th.ncelab"
+      torch --mode nce --batch 1000 --steps 1500 --threads $th >> "$raw/nce-$th.torch"
+      for flow in maf glow; do
+        bench experiments/fce-$flow-8gaussians-reference.yaml training.max_steps=1000 training.threads=$th \
+          dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false >> "$raw/$flow-$th.ncelab"
+        torch --mode fce --flow $flow --steps 1000 --threads $th >> "$raw/$flow-$th.torch"
+      done
+      echo "  speed: $th thread(s), round $r of $rounds done" >&2
     done
   done
-  {
-  echo
-  echo "| loop | threads | ncelab EBM step | PyTorch EBM step | ratio | ncelab flow step | PyTorch flow step | ratio | ncelab at PyTorch's mix | PyTorch mean | ratio |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
-  printf '%s\n' "${fce_rows[@]}"
-  } >> "$report"
+  /usr/bin/python3 - "$raw" "$rounds" >> "$report" <<'PY'
+import json, statistics, sys
+raw, rounds = sys.argv[1], sys.argv[2]
+def load(name):
+    return [json.loads(l) for l in open(f"{raw}/{name}") if l.strip().startswith("{")]
+med = lambda xs: statistics.median(xs)
+print(f"Median ms per training step, batch 1000, 1 and 2 threads; ncelab and PyTorch alternate, {rounds} rounds, each")
+print("figure the median over rounds of each run's median step. An FCE step costs about twice as much when the flow")
+print("learns (backward through the sampling pass) as when the EBM learns, and the two programs' alternations differ,")
+print("so FCE rows compare the EBM step and the flow step apart, and the mean step at PyTorch's EBM/flow mix. ncelab")
+print("runs the reference set-up (`*-reference.yaml`), as the PyTorch script does. CPU ms: the training thread's.")
+print()
+print("| loop | threads | ncelab ms | ncelab CPU ms | PyTorch ms | ratio ncelab/PyTorch | per-round ratios |")
+print("|---|---|---|---|---|---|---|")
+for th in (1, 2):
+    j, t = load(f"nce-{th}.ncelab"), load(f"nce-{th}.torch")
+    rs = [a["ms_median"] / b["ms_per_step_median"] for a, b in zip(j, t)]
+    print(f"| NCE | {th} | {med([a['ms_median'] for a in j]):.2f} | {med([a['cpu_ms_median'] for a in j]):.2f} | "
+          f"{med([b['ms_per_step_median'] for b in t]):.2f} | **{med(rs):.2f}** | {' '.join('%.2f' % r for r in rs)} |")
+print()
+print("| loop | threads | ncelab EBM step | PyTorch EBM step | ratio | ncelab flow step | PyTorch flow step | ratio | "
+      "ncelab at PyTorch's mix | PyTorch mean | ratio |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for th in (1, 2):
+    for flow in ("maf", "glow"):
+        j, t = load(f"{flow}-{th}.ncelab"), load(f"{flow}-{th}.torch")
+        e_n, n_n = med([a["energy_ms_median"] for a in j]), med([a["noise_ms_median"] for a in j])
+        e_t, n_t = med([b["ms_ebm_step_median"] for b in t]), med([b["ms_flow_step_median"] for b in t])
+        f = med([b["ebm_step_fraction"] for b in t])
+        mix_n, mix_t = f * e_n + (1 - f) * n_n, f * e_t + (1 - f) * n_t
+        print(f"| FCE-{flow.upper()} | {th} | {e_n:.2f} | {e_t:.2f} | **{e_n / e_t:.2f}** | {n_n:.2f} | {n_t:.2f} | "
+              f"**{n_n / n_t:.2f}** | {mix_n:.2f} | {mix_t:.2f} | **{mix_n / mix_t:.2f}** |")
+PY
+  j="$(tail -1 "$raw/glow-2.ncelab")"
   ;;
 rss)
   start=$(date +%s.%N)

@@ -34,7 +34,7 @@ class SameNumbersInOneJvmTest {
                 noise:    {type: %s}
                 objective: {type: nce}
                 schedule: {type: fce, threshold: 0.6}
-                training: {epochs: 10, batch: 1000, max_steps: 400}
+                training: {epochs: 10, batch: 1000, max_steps: 300}
                 logging:  {every: 1, eval_every: 1000, plots: false}
                 """.formatted(flow);
         return new ExperimentLoader(FceTest.REGISTRY).bind(ConfigDocument.parse(yaml, "same.yaml"), "same");
