@@ -5,6 +5,7 @@ import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.experiment.ExperimentConfig;
 import dev.ncelab.core.experiment.ExperimentLoader;
 import dev.ncelab.core.plugin.PluginRegistry;
+import dev.ncelab.core.run.Startup;
 import dev.ncelab.core.train.Run;
 import dev.ncelab.core.train.StepEvent;
 import dev.ncelab.core.train.Trainer;
@@ -61,6 +62,8 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        Startup.mark("config");
+        EngineLoader.prepare(cfg.training().threads());
         Timing timing = new Timing(rssEvery);
         Trainer.Result result = Run.start(cfg, registry, new Run.Options(all, null, List.of("bench"), timing,
                 new AtomicBoolean(), d -> { }));
@@ -74,11 +77,44 @@ final class BenchCommand implements Callable<Integer> {
         out.putAll(stats("energy_ms", timing.energy, timing.energyCount, 0));
         out.putAll(stats("noise_ms", timing.noise, timing.noiseCount, 0));
         out.put("first_step_s", timing.firstStepSeconds);
+        out.put("startup", startup());
         out.put("rss_mb", timing.rss.subList(0, timing.rssCount));
         out.put("peak_rss_mb", timing.rss.subList(0, timing.rssCount).stream().mapToDouble(d -> d).max().orElse(0));
         result.summary().forEach(out::putIfAbsent); // the objective's metrics and the truth metrics
         System.out.println(new ObjectMapper().writeValueAsString(out));
         return result.status().exitCode();
+    }
+
+    /**
+     * The phases from launch to the end of the first step, in seconds: {@code launcher_s} (the {@code ncelab}
+     * script, from {@code -Dncelab.launched}, its start in epoch seconds, to the JVM's start), then {@link
+     * Startup}'s phases from the JVM's start, and {@code total_s} from the launch (or the JVM's start).
+     */
+    static Map<String, Object> startup() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long jvm = ManagementFactory.getRuntimeMXBean().getStartTime();
+        Double launched = launchedMillis(System.getProperty("ncelab.launched"));
+        if (launched != null) {
+            m.put("launcher_s", round((jvm - launched) / 1000.0));
+        }
+        Map<String, Double> phases = Startup.phases(jvm);
+        m.put("jvm_s", phases.remove("main_s"));
+        m.putAll(phases);
+        m.put("total_s", round(phases.values().stream().mapToDouble(d -> d).sum() + (Double) m.get("jvm_s")
+                + (launched != null ? (Double) m.get("launcher_s") : 0)));
+        return m;
+    }
+
+    /** The launcher's start, from bash's {@code $EPOCHREALTIME} (seconds, a decimal point or comma). */
+    static Double launchedMillis(String epochSeconds) {
+        if (epochSeconds == null || epochSeconds.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(epochSeconds.trim().replace(',', '.')) * 1000;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     static Map<String, Object> stats(String prefix, double[] values, int count, int skip) {
@@ -129,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             double ms = (now - last) / 1e6;
             last = now;
             if (Double.isNaN(firstStepSeconds)) {
+                Startup.mark("first_step");
                 firstStepSeconds = round((System.currentTimeMillis()
                         - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0);
             }

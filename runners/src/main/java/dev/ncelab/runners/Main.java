@@ -20,7 +20,23 @@ public final class Main {
     List<Path> pluginDirs = new ArrayList<>();
 
     public static void main(String[] args) {
+        dev.ncelab.core.run.Startup.mark("main");
+        if (trains(args)) {
+            EngineLoader.startLoading();
+        }
         System.exit(execute(args));
+    }
+
+    /** Whether the command line runs {@code run} or {@code bench} (which load the engine at once, so start it). */
+    static boolean trains(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--plugins")) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i].equals("run") || args[i].equals("bench");
+            }
+        }
+        return false;
     }
 
     public static int execute(String... args) {

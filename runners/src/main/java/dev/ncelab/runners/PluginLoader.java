@@ -59,6 +59,8 @@ public final class PluginLoader {
         ClassLoader parent = PluginLoader.class.getClassLoader();
         PluginJars.checkNoDuplicateModules(jarPaths, parent);
         ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
-        return Plugins.registry(loader);
+        PluginRegistry registry = Plugins.registry(loader);
+        dev.ncelab.core.run.Startup.mark("plugins");
+        return registry;
     }
 }
