@@ -11,7 +11,7 @@ import java.util.List;
  * class path> dev.ncelab.runners.sweep.PointWorker <main>}. Each point is the command line a lone run would have:
  * {@code [--plugins DIR]... run <experiment> <overrides> <point overrides> --group <sweep> --run-dir <dir>
  * --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g -XX:+UseSerialGC});
- * the class-data archive the launcher gave this JVM ({@code -XX:SharedArchiveFile}) is passed on.
+ * the launcher's class-data archive ({@code -XX:SharedArchiveFile}) and Guice settings are passed on.
  */
 final class JvmWorker implements WorkerCommand {
     static final String MAIN = "dev.ncelab.runners.Main";
@@ -36,16 +36,14 @@ final class JvmWorker implements WorkerCommand {
     static List<String> options(String env) {
         List<String> out = new ArrayList<>(env == null || env.isBlank() ? DEFAULT_OPTIONS
                 : List.of(env.trim().split("\\s+")));
-        if (out.stream().noneMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-Xshare"))) {
-            sharedArchive().ifPresent(out::add);
+        boolean ownArchive = out.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-Xshare"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-Dguice_") || !ownArchive && (a.startsWith("-XX:SharedArchiveFile=")
+                    || a.startsWith("-Xlog:cds"))) {
+                out.add(a);
+            }
         }
         return out;
-    }
-
-    /** This JVM's {@code -XX:SharedArchiveFile=...} option (the launcher's class-data archive), if any. */
-    static java.util.Optional<String> sharedArchive() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-XX:SharedArchiveFile=")).findFirst();
     }
 
     @Override

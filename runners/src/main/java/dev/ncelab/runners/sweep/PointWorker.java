@@ -46,6 +46,7 @@ public final class PointWorker {
         Method execute = Class.forName(args[0]).getMethod("execute", String[].class);
         if (args[0].equals(JvmWorker.MAIN)) {
             dev.ncelab.runners.EngineLoader.startLoading();
+            System.setProperty(dev.ncelab.runners.PluginLoader.REUSE, "true");
         }
         PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
