@@ -78,7 +78,12 @@ final class BenchCommand implements Callable<Integer> {
         out.putAll(stats("energy_ms", timing.energy, timing.energyCount, 0));
         out.putAll(stats("noise_ms", timing.noise, timing.noiseCount, 0));
         out.put("first_step_s", timing.firstStepSeconds);
-        out.put("startup", startup());
+        Map<String, Object> startup = startup();
+        // CPU seconds to the end of the first step: a lower bound of the launch time on an idle machine, since
+        // the wall-clock phases stretch when other work shares the cores
+        startup.put("main_thread_cpu_s", timing.mainCpuSeconds);
+        startup.put("process_cpu_s", timing.processCpuSeconds);
+        out.put("startup", startup);
         out.put("rss_mb", timing.rss.subList(0, timing.rssCount));
         out.put("peak_rss_mb", timing.rss.subList(0, timing.rssCount).stream().mapToDouble(d -> d).max().orElse(0));
         result.summary().forEach(out::putIfAbsent); // the objective's metrics and the truth metrics
@@ -146,6 +151,9 @@ final class BenchCommand implements Callable<Integer> {
         int energyCount;
         int noiseCount;
         double firstStepSeconds = Double.NaN;
+        /** CPU time up to the end of the first step: of this (the training) thread, and of the whole process. */
+        double mainCpuSeconds = Double.NaN;
+        double processCpuSeconds = Double.NaN;
         final List<Double> rss = new ArrayList<>();
         int rssCount;
         long last;
@@ -168,6 +176,9 @@ final class BenchCommand implements Callable<Integer> {
             last = now;
             if (Double.isNaN(firstStepSeconds)) {
                 Startup.mark("first_step");
+                mainCpuSeconds = round(java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime() / 1e9);
+                processCpuSeconds = processCpuSeconds();
                 firstStepSeconds = round((System.currentTimeMillis()
                         - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0);
             }
@@ -187,6 +198,17 @@ final class BenchCommand implements Callable<Integer> {
             double[] b = i < a.length ? a : Arrays.copyOf(a, a.length * 2);
             b[i] = v;
             return b;
+        }
+
+        /** The process's user and system CPU seconds (Linux; 10 ms ticks), NaN elsewhere. */
+        static double processCpuSeconds() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return round((Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0); // utime, stime (fields 14, 15)
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
         }
 
         static double rssMb() {
