@@ -4,9 +4,10 @@
 # to results/benchmarks/. Usage:
 #   scripts/benchmark.sh speed     # ms per step: NCE (batch 1000) and FCE-MAF / FCE-Glow, 1 and 2 threads
 #                                  # (BENCH_ROUNDS=3 alternating rounds; about 4 minutes a round)
-#   scripts/benchmark.sh rss       # launch-to-first-step, and RSS over 20,000 NCE steps
+#   scripts/benchmark.sh rss       # launch-to-first-step (by phase), and RSS over 20,000 NCE steps
+#   scripts/benchmark.sh startup   # launch to first step by phase, 7 launches, with each start-up lever off in turn
 #   scripts/benchmark.sh rss-fce   # RSS at 5k and 50k steps of FCE-MAF (about 10 minutes)
-#   scripts/benchmark.sh sweep     # a 4-point sweep with 1 and with 2 workers: wall-clock ratio
+#   scripts/benchmark.sh sweep     # the 15-point threshold sweep with 1 and 2 workers: ratio, per-point overhead
 #   scripts/benchmark.sh glow-gap  # Glow EBM steps by batch size beside PyTorch: overhead or kernels?
 # Installs Debian's python3-torch and libopenblas0-pthread for the reference when they are missing (as root).
 set -euo pipefail
@@ -104,17 +105,61 @@ PY
   j="$(tail -1 "$raw/glow-2.ncelab")"
   ;;
 rss)
-  start=$(date +%s.%N)
+  ./ncelab --version >/dev/null   # the snapshot's class-data archive, made once, outside the timings
   j=$(bench experiments/nce-8gaussians.yaml training.batch=1000 dataset.samples=100000 training.epochs=1000 training.max_steps=20000 \
       logging.every=1000 logging.eval_every=2000 logging.plots=false --rss-every 1000)
   {
-  echo "NCE, batch 1000, 20,000 steps (evaluation every 2,000 steps). Launch to first step (JVM start to the end"
-  echo "of step 1, with the build already done): $(echo "$j" | field first_step_s) s."
+  echo "NCE, batch 1000, 20,000 steps (evaluation every 2,000 steps). Launch to first step (the launcher's start to"
+  echo "the end of step 1, with the build already done), by phase in seconds: $(echo "$j" | field startup)."
   echo
   echo "RSS in MB every 1,000 steps: $(echo "$j" | field rss_mb)"
   echo
   echo "Peak RSS $(echo "$j" | field peak_rss_mb) MB; median step $(echo "$j" | field ms_median) ms."
   } >> "$report"
+  ;;
+startup)
+  ./ncelab --version >/dev/null   # the snapshot's class-data archive, made once, outside the timings
+  runs="${NCELAB_STARTUP_RUNS:-7}"
+  args=(experiments/nce-8gaussians.yaml training.max_steps=300 logging.plots=false)
+  lines="$(mktemp)"
+  for i in $(seq 1 "$runs"); do   # the variants alternate, so drift on a shared machine hits them alike
+    for v in all no-cds no-preload guice-default; do
+      case $v in
+        all) j=$(bench "${args[@]}") ;;
+        no-cds) j=$(NCELAB_CDS=0 bench "${args[@]}") ;;
+        no-preload) j=$(NCELAB_JAVA_OPTS="-Xmx4g -Dncelab.engine.preload=false" bench "${args[@]}") ;;
+        guice-default) j=$(NCELAB_JAVA_OPTS="-Xmx4g -Dguice_bytecode_gen_option=ENABLED -Dguice_include_stack_traces=ONLY_FOR_DECLARING_SOURCE" bench "${args[@]}") ;;
+      esac
+      echo "{\"variant\": \"$v\", \"load\": $(cut -d' ' -f1 /proc/loadavg), \"bench\": $j}" >> "$lines"
+    done
+  done
+  {
+  echo "\`./ncelab bench ${args[*]}\`, $runs launches of each variant, alternating. Seconds per phase, median over"
+  echo "the launches: launcher (the ncelab script up to the JVM's start), jvm (JVM start to main), plugins (command"
+  echo "line and the Guice registry), config (YAML bound), engine (waiting for DJL's PyTorch engine, which loads in"
+  echo "the background from main on), data, experiment (models), setup (run directory, loggers), first_step; total"
+  echo "is launch to the end of the first step. Variants: all levers; without the class-data archive (NCELAB_CDS=0);"
+  echo "with the engine loaded on the main thread (-Dncelab.engine.preload=false); with Guice's default class"
+  echo "generation and binding stack traces. The load column is the machine's 1-minute load average (2 cores, shared)."
+  echo
+  /usr/bin/python3 - "$lines" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+variants = list(dict.fromkeys(r["variant"] for r in rows))
+keys = list(rows[0]["bench"]["startup"].keys())
+print("| variant | " + " | ".join(k[:-2] for k in keys) + " | load |")
+print("|---|" + "---|" * (len(keys) + 1))
+for v in variants:
+    rs = [r for r in rows if r["variant"] == v]
+    med = [statistics.median(r["bench"]["startup"].get(k, 0) for r in rs) for k in keys]
+    print("| %s | %s | %.1f |" % (v, " | ".join("%.3f" % m for m in med), statistics.median(r["load"] for r in rs)))
+tot = sorted(r["bench"]["startup"]["total_s"] for r in rows if r["variant"] == "all")
+print()
+print("All levers, launch to first step: median %.3f s, min %.3f, max %.3f over %d launches." % (
+    statistics.median(tot), tot[0], tot[-1], len(tot)))
+PY
+  } >> "$report"
+  j=$(tail -1 "$lines")
   ;;
 rss-fce)
   out="$(mktemp -d)"
@@ -141,20 +186,50 @@ PY
   } >> "$report"
   ;;
 sweep)
-  t() { local s e; s=$(date +%s.%N); ./ncelab sweep experiments/sweep-nce-seeds.yaml --workers "$1" \
-        --output "$(mktemp -d)/sweep" > /dev/null 2>&1; e=$(date +%s.%N); awk "BEGIN{printf \"%.1f\", $e - $s}"; }
-  one=$(t 1); two=$(t 2)
+  ./ncelab --version >/dev/null   # the snapshot's class-data archive, made once, outside the timings
+  file=experiments/sweep-fce-threshold.yaml
+  # one sweep (extra options after the worker count): one JSON line with the wall-clock from the launch to the
+  # exit and, from its jobs.csv, the points' summed step_seconds (the training steps alone, from summary.json)
+  t() {
+    local out s e w="$1"; shift; out="$(mktemp -d)/sweep"; s=$(date +%s.%N)
+    ./ncelab sweep "$file" --workers "$w" --output "$out" --progress false "$@" > "$out.log" 2>&1 || true
+    e=$(date +%s.%N)
+    /usr/bin/python3 - "$out/jobs.csv" "$s" "$e" "$w" "$(cut -d' ' -f1 /proc/loadavg)" "$*" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+wall = float(sys.argv[3]) - float(sys.argv[2])
+steps = sum(float(r["step_seconds"] or 0) for r in rows)
+print(json.dumps({"workers": int(sys.argv[4]), "options": sys.argv[6], "points": len(rows),
+                  "finished": sum(r["status"] == "finished" for r in rows), "wall_s": round(wall, 2),
+                  "step_s": round(steps, 2), "load_after": float(sys.argv[5])}))
+PY
+  }
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
+  results="$(mktemp)"
+  t 1 >> "$results"; t 2 >> "$results"
+  if [ -n "${NCELAB_BENCH_FRESH:-}" ]; then t 1 --points-per-worker 1 >> "$results"; fi   # a new JVM per point
   {
-  echo "\`experiments/sweep-nce-seeds.yaml\` (4 points, NCE 3,000 steps each, one JVM per point), wall-clock seconds:"
+  echo "\`./ncelab sweep $file --workers N\` (15 points: FCE-MAF, 1,500 steps each, evaluation every 500), in warm"
+  echo "workers (each JVM trains its points one after the other). Wall-clock from the launch to the exit; step s is"
+  echo "the sum over the points of their summary's step_seconds (the training steps alone). Per-point overhead ="
+  echo "(workers x wall - step s) / points: the worker-seconds per point spent on anything but training steps (JVM"
+  echo "and engine start, YAML, data generation, model set-up, evaluations, checkpoints, summaries, report pages, the"
+  echo "sweep's bookkeeping). 1-minute load average before: $load_before (2 cores, shared with other work)."
   echo
-  echo "| workers | seconds |"
-  echo "|---|---|"
-  echo "| 1 | $one |"
-  echo "| 2 | $two |"
-  echo
-  echo "Ratio two/one: $(awk "BEGIN{printf \"%.2f\", $two / $one}")"
+  /usr/bin/python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print("| workers | options | points finished | wall s | step s | per-point overhead s | load after |")
+print("|---|---|---|---|---|---|---|")
+for d in rows:
+    print("| %d | %s | %d/%d | %.1f | %.1f | %.2f | %.1f |" % (d["workers"], d["options"] or "-", d["finished"],
+          d["points"], d["wall_s"], d["step_s"], (d["workers"] * d["wall_s"] - d["step_s"]) / d["points"],
+          d["load_after"]))
+print()
+print("Ratio two workers / one: %.3f" % (rows[1]["wall_s"] / rows[0]["wall_s"]))
+PY
   } >> "$report"
-  j="(no JSON for this mode)"
+  j=$(sed -n 2p "$results")
   ;;
 glow-gap)
   {
@@ -172,7 +247,7 @@ glow-gap)
     echo "| $b | $e | $p | $(ratio "$e" "$p") |" >> "$report"
   done
   ;;
-*) echo "usage: scripts/benchmark.sh speed|rss|rss-fce|sweep|glow-gap" >&2; exit 2 ;;
+*) echo "usage: scripts/benchmark.sh speed|rss|startup|rss-fce|sweep|glow-gap" >&2; exit 2 ;;
 esac
 { echo; echo "Raw JSON of the last ncelab line:"; echo; echo '```'; echo "$j"; echo '```'; } >> "$report"
 cat "$report"

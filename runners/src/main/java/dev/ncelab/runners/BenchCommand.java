@@ -5,6 +5,7 @@ import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.experiment.ExperimentConfig;
 import dev.ncelab.core.experiment.ExperimentLoader;
 import dev.ncelab.core.plugin.PluginRegistry;
+import dev.ncelab.core.run.Startup;
 import dev.ncelab.core.train.Run;
 import dev.ncelab.core.train.StepEvent;
 import dev.ncelab.core.train.Trainer;
@@ -49,6 +50,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Startup.mark("main"); // already marked when Main.main started this JVM
         List<String> all = new ArrayList<>();
         all.add("output=" + Files.createTempDirectory("ncelab-bench"));
         all.addAll(overrides);
@@ -61,6 +63,8 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        Startup.mark("config");
+        EngineLoader.prepare(cfg.training().threads());
         Timing timing = new Timing(rssEvery);
         Trainer.Result result = Run.start(cfg, registry, new Run.Options(all, null, List.of("bench"), timing,
                 new AtomicBoolean(), d -> { }));
@@ -75,11 +79,50 @@ final class BenchCommand implements Callable<Integer> {
         out.putAll(stats("energy_ms", timing.energy, timing.energyCount, 0));
         out.putAll(stats("noise_ms", timing.noise, timing.noiseCount, 0));
         out.put("first_step_s", timing.firstStepSeconds);
+        Map<String, Object> startup = startup();
+        // CPU seconds to the end of the first step: a lower bound of the launch time on an idle machine, since
+        // the wall-clock phases stretch when other work shares the cores
+        startup.put("main_thread_cpu_s", timing.mainCpuSeconds);
+        startup.put("process_cpu_s", timing.processCpuSeconds);
+        out.put("startup", startup);
         out.put("rss_mb", timing.rss.subList(0, timing.rssCount));
         out.put("peak_rss_mb", timing.rss.subList(0, timing.rssCount).stream().mapToDouble(d -> d).max().orElse(0));
         result.summary().forEach(out::putIfAbsent); // the objective's metrics and the truth metrics
         System.out.println(new ObjectMapper().writeValueAsString(out));
         return result.status().exitCode();
+    }
+
+    /**
+     * The phases from launch to the end of the first step, in seconds: {@code launcher_s} (the {@code ncelab}
+     * script, from {@code -Dncelab.launched}, its start in epoch seconds, to the JVM's start), then {@link
+     * Startup}'s phases from the JVM's start, and {@code total_s} from the launch (or the JVM's start).
+     */
+    static Map<String, Object> startup() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long jvm = ManagementFactory.getRuntimeMXBean().getStartTime();
+        Double launched = launchedMillis(System.getProperty("ncelab.launched"));
+        if (launched != null) {
+            m.put("launcher_s", round((jvm - launched) / 1000.0));
+        }
+        Map<String, Double> phases = Startup.phases(jvm);
+        m.put("jvm_s", phases.getOrDefault("main_s", 0.0));
+        phases.remove("main_s");
+        m.putAll(phases);
+        m.put("total_s", round(phases.values().stream().mapToDouble(d -> d).sum() + (Double) m.get("jvm_s")
+                + (launched != null ? (Double) m.get("launcher_s") : 0)));
+        return m;
+    }
+
+    /** The launcher's start, from bash's {@code $EPOCHREALTIME} (seconds, a decimal point or comma). */
+    static Double launchedMillis(String epochSeconds) {
+        if (epochSeconds == null || epochSeconds.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(epochSeconds.trim().replace(',', '.')) * 1000;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     static Map<String, Object> stats(String prefix, double[] values, int count, int skip) {
@@ -112,6 +155,9 @@ final class BenchCommand implements Callable<Integer> {
         int energyCount;
         int noiseCount;
         double firstStepSeconds = Double.NaN;
+        /** CPU time up to the end of the first step: of this (the training) thread, and of the whole process. */
+        double mainCpuSeconds = Double.NaN;
+        double processCpuSeconds = Double.NaN;
         final List<Double> rss = new ArrayList<>();
         int rssCount;
         long last;
@@ -138,6 +184,10 @@ final class BenchCommand implements Callable<Integer> {
             cpu = add(cpu, count, (cpuNow - lastCpu) / 1e6);
             lastCpu = cpuNow;
             if (Double.isNaN(firstStepSeconds)) {
+                Startup.mark("first_step");
+                mainCpuSeconds = round(java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime() / 1e9);
+                processCpuSeconds = processCpuSeconds();
                 firstStepSeconds = round((System.currentTimeMillis()
                         - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0);
             }
@@ -157,6 +207,17 @@ final class BenchCommand implements Callable<Integer> {
             double[] b = i < a.length ? a : Arrays.copyOf(a, a.length * 2);
             b[i] = v;
             return b;
+        }
+
+        /** The process's user and system CPU seconds (Linux; 10 ms ticks), NaN elsewhere. */
+        static double processCpuSeconds() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return round((Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0); // utime, stime (fields 14, 15)
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
         }
 
         static double rssMb() {

@@ -21,6 +21,15 @@ import java.util.stream.Stream;
  * same plugin module class are an error naming both ({@link PluginJars}).
  */
 public final class PluginLoader {
+    /**
+     * Registries already built in this JVM, by their jars (path, size, time): a warm sweep worker sets {@link
+     * #REUSE} and builds the Guice registry once, not once per point. Plugins are stateless factories, so a reused
+     * registry makes the same components.
+     */
+    private static final java.util.Map<List<String>, PluginRegistry> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The system property that turns the reuse on ({@code true}). */
+    public static final String REUSE = "ncelab.reuse-registry";
+
     private PluginLoader() {}
 
     public static PluginRegistry registry(List<Path> dirs) {
@@ -56,9 +65,22 @@ public final class PluginLoader {
                 throw new Plugins.PluginLoadException("cannot list plugin directory " + dir + ": " + e.getMessage());
             }
         }
-        ClassLoader parent = PluginLoader.class.getClassLoader();
-        PluginJars.checkNoDuplicateModules(jarPaths, parent);
-        ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
-        return Plugins.registry(loader);
+        List<String> key = new ArrayList<>();
+        for (Path jar : jarPaths) {
+            key.add(jar.toAbsolutePath() + "|" + jar.toFile().length() + "|" + jar.toFile().lastModified());
+        }
+        boolean reuse = Boolean.getBoolean(REUSE);
+        PluginRegistry registry = reuse ? BUILT.get(key) : null;
+        if (registry == null) {
+            ClassLoader parent = PluginLoader.class.getClassLoader();
+            PluginJars.checkNoDuplicateModules(jarPaths, parent);
+            ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+            registry = Plugins.registry(loader);
+            if (reuse) {
+                BUILT.put(key, registry);
+            }
+        }
+        dev.ncelab.core.run.Startup.mark("plugins");
+        return registry;
     }
 }

@@ -114,6 +114,7 @@ final class RunCommand implements Callable<Integer> {
         command.addAll(overrides);
         Trainer.Result result;
         try (RunLogFile logFile = new RunLogFile()) {
+            EngineLoader.prepare(cfg.training().threads()); // in run.log: the threads this run trains with
             Run.Options options = new Run.Options(overrides, group, command, progress, stop, dir -> {
                 logFile.open(dir.log());
                 System.out.println("run directory: " + dir.path());

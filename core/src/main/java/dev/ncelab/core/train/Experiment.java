@@ -15,6 +15,7 @@ import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.plugin.PluginContext;
 import dev.ncelab.core.plugin.PluginKind;
 import dev.ncelab.core.plugin.PluginRegistry;
+import dev.ncelab.core.run.Startup;
 import dev.ncelab.core.schedule.Schedule;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -46,11 +47,14 @@ public final class Experiment implements AutoCloseable {
      * are thrown as {@link ConfigException} naming the keys.
      */
     public static Experiment build(ExperimentConfig config, PluginRegistry registry, Path runDirectory) {
-        Engine.getInstance().setRandomSeed((int) config.seed());
+        Engine engine = Engine.getInstance();
+        Startup.mark("engine");
+        engine.setRandomSeed((int) config.seed());
         NDManager manager = NDManager.newBaseManager();
         try {
             Context ctx = new Context(config, registry, manager, runDirectory);
             Dataset dataset = ctx.require(PluginKind.DATASET, Dataset.class);
+            Startup.mark("data");
             ctx.data = dataset.train();
             ctx.dimension = dataset.dimension();
             ctx.require(PluginKind.ENERGY, EnergyModel.class);
@@ -60,6 +64,7 @@ public final class Experiment implements AutoCloseable {
                 ctx.require(registry.kind(key), Object.class);
             }
             Experiment exp = new Experiment(config, manager, ctx.built);
+            Startup.mark("experiment");
             exp.noise().ifPresent(noise -> check(config, noise, dataset));
             for (String needed : schedule.needs()) {
                 if (objective.players().stream().noneMatch(p -> p.name().equals(needed))) {

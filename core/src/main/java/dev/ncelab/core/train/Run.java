@@ -12,6 +12,7 @@ import dev.ncelab.core.run.RunDirectory;
 import dev.ncelab.core.run.RunInfo;
 import dev.ncelab.core.run.RunLogger;
 import dev.ncelab.core.run.RunStatus;
+import dev.ncelab.core.run.Startup;
 import dev.ncelab.core.experiment.TrainingConfig;
 import dev.ncelab.core.train.listen.CalibrateLogZ;
 import dev.ncelab.core.train.listen.DensityPlots;
@@ -118,6 +119,7 @@ public final class Run {
                 l.start(info);
             }
             LOG.info("run directory: {}", dir.path());
+            Startup.mark("setup");
             result = loop.run(resumed);
         } catch (RuntimeException e) {
             LOG.error("the run failed: {}", e.toString(), e);

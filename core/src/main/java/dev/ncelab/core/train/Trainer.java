@@ -72,8 +72,11 @@ public final class Trainer implements Training {
             double before = state.seconds;
             long started = System.nanoTime();
             boolean last = state.step >= total;
+            long stepNanos = 0;
             while (!last) {
+                long t0 = System.nanoTime();
                 StepEvent e = step.run(state, total);
+                stepNanos += System.nanoTime() - t0;
                 state.seconds = before + (System.nanoTime() - started) / 1e9;
                 for (TrainingListener l : listeners) {
                     l.onStep(this, e);
@@ -87,6 +90,8 @@ public final class Trainer implements Training {
             }
             summary.put("steps", state.step);
             summary.put("seconds", state.seconds);
+            // the training steps alone (no evaluation, logging, checkpoints), in this process
+            summary.put("step_seconds", stepNanos / 1e9);
             listeners.forEach(l -> l.onEnd(this, summary));
             return new Result(status, summary);
         } finally {

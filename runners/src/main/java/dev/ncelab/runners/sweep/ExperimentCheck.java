@@ -13,12 +13,13 @@ import java.util.Map;
 /**
  * Binds the experiment with every point's overrides before anything is launched, as {@code run} would, so that
  * a misspelt key or an out-of-range value fails the sweep at once (exit 2) instead of failing every worker.
- * Errors shared by several points are reported once, with the points they concern.
+ * Errors shared by several points are reported once, with the points they concern. Returns each point's
+ * {@code training.threads}, which the executor counts against the cores.
  */
 final class ExperimentCheck {
     private ExperimentCheck() {}
 
-    static void check(SweepPlan plan, List<SweepPoint> points, List<Path> pluginDirs) {
+    static Map<Integer, Integer> check(SweepPlan plan, List<SweepPoint> points, List<Path> pluginDirs) {
         List<Path> dirs = new ArrayList<>(pluginDirs);
         ConfigDocument base = ExperimentLoader.read(plan.experiment(), plan.overrides());
         ExperimentLoader.pluginDirectories(base).forEach(d -> dirs.add(plan.experiment().getParent().resolve(d)));
@@ -26,11 +27,13 @@ final class ExperimentCheck {
         String name = plan.experiment().getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Map<String, List<Integer>> byMessage = new LinkedHashMap<>();
         Map<String, ConfigError> first = new LinkedHashMap<>();
+        Map<Integer, Integer> threads = new LinkedHashMap<>();
         for (SweepPoint p : points) {
             List<String> all = new ArrayList<>(plan.overrides());
             all.addAll(p.overrides());
             try {
-                loader.bind(ExperimentLoader.read(plan.experiment(), all), name);
+                threads.put(p.index(), loader.bind(ExperimentLoader.read(plan.experiment(), all), name).training()
+                        .threads());
             } catch (ConfigException e) {
                 for (ConfigError err : e.errors()) {
                     String key = err.toString();
@@ -40,7 +43,7 @@ final class ExperimentCheck {
             }
         }
         if (byMessage.isEmpty()) {
-            return;
+            return threads;
         }
         List<ConfigError> errors = new ArrayList<>();
         byMessage.forEach((key, indices) -> {

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A worker in its own JVM (the PyTorch engine allows one gradient collector per JVM, so points run in
- * processes, not threads): {@code <java.home>/bin/java -Xmx2g -Dai.djl.offline=true -cp <this class path>
- * <main> [--plugins DIR]... run <experiment> <overrides> <point overrides> --group <sweep> --run-dir <dir>
- * --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g
- * -XX:+UseSerialGC}).
+ * The worker processes of a sweep. A worker is a JVM of its own (the PyTorch engine allows one gradient
+ * collector per JVM, so points run in processes, not threads) that trains points one after the other ({@link
+ * PointWorker}): {@code <java.home>/bin/java -Xmx2g -XX:+UseSerialGC [CDS archive] -Dai.djl.offline=true -cp <this
+ * class path> dev.ncelab.runners.sweep.PointWorker <main>}. Each point is the command line a lone run would have:
+ * {@code [--plugins DIR]... run <experiment> <overrides> <point overrides> --group <sweep> --run-dir <dir>
+ * --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g -XX:+UseSerialGC});
+ * the launcher's class-data archive ({@code -XX:SharedArchiveFile}) and Guice settings are passed on.
  */
 final class JvmWorker implements WorkerCommand {
     static final String MAIN = "dev.ncelab.runners.Main";
@@ -32,18 +34,34 @@ final class JvmWorker implements WorkerCommand {
     }
 
     static List<String> options(String env) {
-        return env == null || env.isBlank() ? DEFAULT_OPTIONS : List.of(env.trim().split("\\s+"));
+        List<String> out = new ArrayList<>(env == null || env.isBlank() ? DEFAULT_OPTIONS
+                : List.of(env.trim().split("\\s+")));
+        boolean ownArchive = out.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-Xshare"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-Dguice_") || !ownArchive && (a.startsWith("-XX:SharedArchiveFile=")
+                    || a.startsWith("-Xlog:cds"))) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     @Override
-    public List<String> argv(SweepPoint point, Path runDir) {
+    public List<String> workerArgv() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(javaOptions);
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
+        cmd.add(PointWorker.class.getName());
         cmd.add(mainClass);
+        return cmd;
+    }
+
+    @Override
+    public List<String> argv(SweepPoint point, Path runDir) {
+        List<String> cmd = new ArrayList<>();
         for (Path d : pluginDirs) {
             cmd.add("--plugins");
             cmd.add(d.toAbsolutePath().toString());

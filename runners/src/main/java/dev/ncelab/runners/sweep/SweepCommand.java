@@ -25,15 +25,16 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * {@code ncelab sweep SWEEP.yaml}: expands a W&B-format sweep file into points and trains each in a worker
- * process ({@code ncelab run ... --run-dir <sweep dir>/runs/<index>}), N at a time, into {@code
+ * {@code ncelab sweep SWEEP.yaml}: expands a W&B-format sweep file into points and trains them in N warm worker
+ * processes ({@link PointWorker}: each point is what {@code ncelab run ... --run-dir <sweep dir>/runs/<index>}
+ * would do, one after the other in one JVM), into {@code
  * results/sweeps/<name>/<yyyyMMdd-HHmmss>/} with {@code sweep.yaml}, {@code jobs.csv}, the ranked table and
  * {@code report.html}. Resumable ({@code --resume}), shardable for job arrays ({@code --shard i/n} then {@code
  * --collect}). Exit codes: 0 every point finished, 1 some failed or diverged, 2 bad input, 130 interrupted.
  */
 @Command(name = "sweep", sortOptions = false, description = {
-        "Run a sweep (W&B sweep format: method grid|random, metric, parameters) over an experiment, each point in "
-                + "its own worker process.",
+        "Run a sweep (W&B sweep format: method grid|random, metric, parameters) over an experiment in warm worker "
+                + "processes (each trains points one after the other).",
         "Writes results/sweeps/<name>/<timestamp>/: sweep.yaml (the points), jobs.csv, runs/<index>/, report.html."})
 public final class SweepCommand implements Callable<Integer> {
     @Spec
@@ -43,7 +44,8 @@ public final class SweepCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--workers", paramLabel = "N", description = "worker processes at once (default: ${DEFAULT-VALUE}"
-            + ", the number of cores, at most 4)")
+            + ", the number of cores, at most 4); points run together only while their training.threads fit the "
+            + "cores")
     int workers = defaultWorkers();
 
     @Option(names = "--resume", paramLabel = "DIR", description = "continue a sweep directory: keep finished and "
@@ -53,6 +55,10 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--shard", paramLabel = "i/n", description = "run only the points whose index mod n is i (job "
             + "arrays); needs --output or --resume naming the shared sweep directory")
     String shard;
+
+    @Option(names = "--points-per-worker", paramLabel = "N", description = "points a worker process trains one "
+            + "after the other before a fresh one takes over (default: no limit; 1: a new JVM per point)")
+    int pointsPerWorker = Integer.MAX_VALUE;
 
     @Option(names = "--dry-run", description = "print the points and the worker command, train nothing")
     boolean dryRun;
@@ -119,6 +125,9 @@ public final class SweepCommand implements Callable<Integer> {
         if (workers < 1) {
             return usage("--workers must be >= 1, found " + workers);
         }
+        if (pointsPerWorker < 1) {
+            return usage("--points-per-worker must be >= 1, found " + pointsPerWorker);
+        }
         Shard slice = shard == null ? Shard.ALL : Shard.parse(shard);
         if (!slice.all() && resume == null && output == null) {
             return usage("--shard needs the sweep directory every shard shares: add --output DIR (the same DIR for "
@@ -152,7 +161,9 @@ public final class SweepCommand implements Callable<Integer> {
             return usage("the experiment " + plan.experiment() + " does not exist");
         }
         List<SweepPoint> mine = slice.select(plan.points());
-        ExperimentCheck.check(plan, mine.size() > 1000 ? mine.subList(0, 1000) : mine, pluginDirs());
+        Map<Integer, Integer> threads = ExperimentCheck.check(plan, mine.size() > 1000 ? mine.subList(0, 1000) : mine,
+                pluginDirs());
+        int mostThreads = threads.values().stream().mapToInt(Integer::intValue).max().orElse(1);
 
         Map<Integer, JobResult> state = new LinkedHashMap<>();
         List<SweepPoint> todo = new ArrayList<>();
@@ -192,7 +203,9 @@ public final class SweepCommand implements Callable<Integer> {
         boolean interactive = progress != null ? progress : ProgressLine.terminal();
         ProgressLine line = new ProgressLine(out, interactive, plan.metric() == null ? null : plan.metric().name(),
                 todo.size());
-        SweepExecutor executor = new SweepExecutor(worker, dir, workers, line);
+        SweepExecutor executor = new SweepExecutor(worker, dir, workers, line,
+                p -> threads.getOrDefault(p.index(), mostThreads), Runtime.getRuntime().availableProcessors(),
+                pointsPerWorker);
         Map<String, SignalHandler> previous = installSignals(executor);
         try {
             executor.run(todo, r -> {
@@ -286,7 +299,8 @@ public final class SweepCommand implements Callable<Integer> {
             out.println(String.format("  #%-" + w + "d  %s%s", p.index(), status, p.label()));
         }
         if (!mine.isEmpty()) {
-            out.println("worker command (#" + mine.get(0).index() + "): " + String.join(" ",
+            out.println("worker process: " + String.join(" ", worker.workerArgv()));
+            out.println("point #" + mine.get(0).index() + " in it: " + String.join(" ",
                     worker.argv(mine.get(0), SweepExecutor.runDir(dir, mine.get(0)))));
         }
     }

@@ -4,10 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The command line of the worker process that trains one point into its run directory. The real one is
- * {@link JvmWorker} ({@code java ... dev.ncelab.runners.Main run ...}); tests substitute a fake main class.
+ * How a sweep's workers are started and what they are told per point. The real one is {@link JvmWorker}: a
+ * {@link PointWorker} JVM whose entry class is {@code dev.ncelab.runners.Main}; tests substitute a fake entry
+ * class.
  */
-@FunctionalInterface
 interface WorkerCommand {
+    /** The command line that starts one worker process. */
+    List<String> workerArgv();
+
+    /** The arguments of one point (what {@code Main.execute} would get for a lone run of it). */
     List<String> argv(SweepPoint point, Path runDir);
 }

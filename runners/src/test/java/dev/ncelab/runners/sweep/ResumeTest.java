@@ -113,7 +113,7 @@ class ResumeTest {
         assertEquals(1, first.code(), first.all());
         List<String[]> jobs = csv(out.resolve("jobs.csv"));
         assertEquals("failed", jobs.get(2)[1]);
-        assertTrue(jobs.get(2)[column(jobs, "message")].startsWith("exit 3: fake worker crashed"),
+        assertTrue(jobs.get(2)[column(jobs, "message")].startsWith("worker died (exit 3): fake worker crashed"),
                 String.join(",", jobs.get(2)));
 
         Files.writeString(sweep, SWEEP.replace("0.003]", "0.004]"));
