@@ -18,11 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One seed, the same numbers, also when two runs share a JVM (a sweep worker runs several points in one): the
- * second run's arrays sit at other addresses, and BLAS kernels whose results depend on the alignment of their
+ * One seed, the same numbers, also when two runs share a JVM (a sweep's warm worker trains several points in one):
+ * the second run's arrays sit at other addresses, and BLAS kernels whose results depend on the alignment of their
  * operands would make its FCE run drift from the first (the alternation amplifies last-bit differences). The
- * launcher and the test JVM page-align Java's direct buffers (which DJL hands to libtorch without a copy), so
- * every operand is 64-byte aligned whatever the heap looks like.
+ * launcher's {@code MKL_CBWR=AUTO,STRICT} (set for the tests too, in the pom) keeps MKL's results independent of
+ * alignment; the parameters live in one 64-byte aligned block. Direct buffers of odd sizes kept alive between the
+ * runs shift the allocator.
  */
 @Tag("long")
 class SameNumbersInOneJvmTest {
