@@ -32,7 +32,7 @@ export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
 seeds() { if [ "$1" = 8gaussians ]; then echo "$seeds_8g"; else echo 42; fi; }
 eval_every=$((steps / 20))
 # every experiment here has 500 steps per epoch (500,000 samples, batch 1000); the MLE files stop at 20 epochs
-common="training.max_steps=$steps training.epochs=$(( (steps + 499) / 500 )) logging.every=100 logging.eval_every=$eval_every output=$out"
+common="training.max_steps=$steps training.epochs=$(( (steps + 499) / 500 )) logging.every=100 logging.eval_every=$eval_every logging.plots=false output=$out"
 run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
 for d in "${datasets[@]}"; do
