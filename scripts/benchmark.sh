@@ -68,7 +68,7 @@ speed)
     t=$(torch --mode nce --batch 1000 --steps 1500 --threads $th)
     echo "| NCE | $th | $(echo "$j" | field ms_median) | $(echo "$j" | field ms_p10)-$(echo "$j" | field ms_p90) | $(echo "$t" | field ms_per_step_median) | $(echo "$t" | field ms_per_step_p10)-$(echo "$t" | field ms_per_step_p90) | $(ratio "$(echo "$j" | field ms_median)" "$(echo "$t" | field ms_per_step_median)") |" >> "$report"
     for flow in maf glow; do
-      j=$(bench experiments/fce-$flow-8gaussians.yaml training.max_steps=1000 training.threads=$th \
+      j=$(bench experiments/fce-$flow-8gaussians-reference.yaml training.max_steps=1000 training.threads=$th \
           dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false)
       t=$(torch --mode fce --flow $flow --steps 1000 --threads $th)
       fce_rows+=("$(/usr/bin/python3 - "FCE-${flow^^}" "$th" "$(echo "$j" | tail -1)" "$(echo "$t" | tail -1)" <<'PY'
