@@ -163,7 +163,7 @@ PY
   ;;
 rss-fce)
   out="$(mktemp -d)"
-  j=$(bench experiments/fce-maf-8gaussians.yaml training.max_steps=50000 logging.every=1000 logging.eval_every=5000 \
+  j=$(bench experiments/fce-maf-8gaussians-reference.yaml training.max_steps=50000 logging.every=1000 logging.eval_every=5000 \
       logging.plots=false --rss-every 5000 output="$out")
   {
   echo "FCE-MAF on 8gaussians, 50,000 steps (the full reference run), evaluation every 5,000 steps."
@@ -240,7 +240,7 @@ glow-gap)
   echo "|---|---|---|---|"
   } >> "$report"
   for b in 10 100 1000; do
-    j=$(bench experiments/fce-glow-8gaussians.yaml schedule.threshold=1.0 training.batch=$b training.max_steps=600 \
+    j=$(bench experiments/fce-glow-8gaussians-reference.yaml schedule.threshold=1.0 training.batch=$b training.max_steps=600 \
         dataset.samples=100000 logging.every=1000 logging.eval_every=100000 logging.plots=false)
     t=$(torch --mode fce --flow glow --threshold 1.0 --batch $b --steps 600 --samples 100000 --threads 1)
     e=$(echo "$j" | field energy_ms_median); p=$(echo "$t" | field ms_ebm_step_median)

@@ -31,7 +31,9 @@ run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
 for d in "${datasets[@]}"; do
   for e in nce fce-maf cd dsm; do
-    echo "experiments/$e-8gaussians.yaml name=$e-$d dataset.type=$d $common"
+    # FCE in its reference set-up: the tuned file's cosine decay spans its step count, not the clock
+    f="experiments/$e-8gaussians.yaml"; [ "$e" = fce-maf ] && f="experiments/fce-maf-8gaussians-reference.yaml"
+    echo "$f name=$e-$d dataset.type=$d $common"
   done
 done | xargs -P "$jobs" -I{} bash -c 'run {}'
 

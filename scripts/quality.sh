@@ -4,15 +4,25 @@
 # mean log-likelihood). Writes results/benchmarks/<timestamp>-quality.md. Usage:
 #   scripts/quality.sh [STEPS] [DATASETS...]     # defaults: 10000 steps, all six data sets; 2 runs at a time
 #   QUALITY_SEEDS="42 43 44" scripts/quality.sh  # seeds of the FCE and NCE runs on 8gaussians (others: 42)
+#   QUALITY_SETUP=reference scripts/quality.sh   # FCE from experiments/fce-*-8gaussians-reference.yaml (the
+#                                                # reference set-up); default tuned: experiments/fce-*-8gaussians.yaml
+#   QUALITY_MLE=0 scripts/quality.sh             # leave out the flows trained alone by MLE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-10000}"; shift || true
 datasets=("${@:-8gaussians spiral 2spirals checkerboard rings pinwheel}")
 read -r -a datasets <<< "${datasets[*]}"
 seeds_8g="${QUALITY_SEEDS:-42 43 44}"
+setup="${QUALITY_SETUP:-tuned}"
+case "$setup" in
+  tuned) suffix="" ;;
+  reference) suffix="-reference" ;;
+  *) echo "QUALITY_SETUP must be tuned or reference, found '$setup'" >&2; exit 2 ;;
+esac
+mle="${QUALITY_MLE:-1}"
 stamp="$(date +%Y%m%d-%H%M%S)"
-out="results/quality/$stamp"
-report="results/benchmarks/$stamp-quality.md"
+out="results/quality/$stamp-$setup"
+report="results/benchmarks/$stamp-quality-$setup.md"
 mkdir -p "$out" results/benchmarks
 ./ncelab --version >/dev/null
 # run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
@@ -22,16 +32,18 @@ export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
 seeds() { if [ "$1" = 8gaussians ]; then echo "$seeds_8g"; else echo 42; fi; }
 eval_every=$((steps / 20))
 # every experiment here has 500 steps per epoch (500,000 samples, batch 1000); the MLE files stop at 20 epochs
-common="training.max_steps=$steps training.epochs=$(( (steps + 499) / 500 )) logging.every=100 logging.eval_every=$eval_every output=$out"
+common="training.max_steps=$steps training.epochs=$(( (steps + 499) / 500 )) logging.every=100 logging.eval_every=$eval_every logging.plots=false output=$out"
 run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
 for d in "${datasets[@]}"; do
   for s in $(seeds "$d"); do
-    echo "experiments/fce-maf-8gaussians.yaml name=fce-maf-$d-s$s seed=$s dataset.type=$d $common"
-    echo "experiments/fce-glow-8gaussians.yaml name=fce-glow-$d-s$s seed=$s dataset.type=$d $common"
+    echo "experiments/fce-maf-8gaussians$suffix.yaml name=fce-maf-$d-s$s seed=$s dataset.type=$d $common"
+    echo "experiments/fce-glow-8gaussians$suffix.yaml name=fce-glow-$d-s$s seed=$s dataset.type=$d $common"
   done
-  echo "experiments/mle-maf-8gaussians.yaml name=mle-maf-$d-s42 dataset.type=$d $common"
-  echo "experiments/mle-glow-8gaussians.yaml name=mle-glow-$d-s42 dataset.type=$d $common"
+  if [ "$mle" != 0 ]; then
+    echo "experiments/mle-maf-8gaussians.yaml name=mle-maf-$d-s42 dataset.type=$d $common"
+    echo "experiments/mle-glow-8gaussians.yaml name=mle-glow-$d-s42 dataset.type=$d $common"
+  fi
 done | xargs -P 2 -I{} bash -c 'run {}'
 # NCE with the fixed N(0, 4I), at FCE's batch and data size, for as many EBM updates as the FCE run of the same
 # seed that made more; the report compares each FCE run with NCE at that FCE run's own number of updates.
@@ -43,9 +55,10 @@ for d in "${datasets[@]}"; do
   done
 done | xargs -P 2 -I{} bash -c 'run {}'
 
-/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" <<'PY'
+/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" "$setup" "$suffix" <<'PY'
 import csv, glob, json, statistics, subprocess, sys
 out, steps, report, seeds_8g, data = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split()
+setup, suffix = sys.argv[6], sys.argv[7]
 all_six = data == ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]
 
 def load(name):
@@ -81,6 +94,8 @@ for d in data:
             summ, rows = run
             n = summ["energy_steps"]
             r = {"n": n, "status": summ["status"], "acc": window(rows, "accuracy", int(0.8 * steps), steps),
+                 "dz": None if summ.get("log_z") is None or summ.get("log_z_quadrature") is None
+                 else summ["log_z"] - summ["log_z_quadrature"],
                  "flow": window(rows, "flow_test_loglik", int(0.8 * steps), steps)}
             for m in ["mse_logp", "test_loglik"]:
                 r[m] = window(rows, m, int(0.8 * steps), steps)
@@ -94,10 +109,11 @@ for d in data:
         for kind, pre in [("NCE, fixed N(0,4I), same EBM updates", "nce_"), (label, "")]:
             mse = [r[pre + "mse_logp"] for r in rs]
             ll = [r[pre + "test_loglik"] for r in rs]
-            table.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            table.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 d, kind, "/".join(str(r["n"]) for r in rs), fmt(med(mse)),
                 " ".join(fmt(v) for v in mse) if len(rs) > 1 else "", fmt(med(ll)),
                 "-" if pre else fmt(med([r["flow"] for r in rs])), "-" if pre else fmt(med([r["acc"] for r in rs])),
+                "-" if pre else " ".join("%+.3f" % r["dz"] if r["dz"] is not None else "-" for r in rs),
                 "" if pre else ", ".join(sorted({r["status"] for r in rs}))))
         m_f, m_n = med([r["mse_logp"] for r in rs]), med([r["nce_mse_logp"] for r in rs])
         l_f, l_n = med([r["test_loglik"] for r in rs]), med([r["nce_test_loglik"] for r in rs])
@@ -107,28 +123,33 @@ for d in data:
     for key, label in [("mle-maf", "MAF alone, by MLE"), ("mle-glow", "Glow alone, by MLE")]:
         run = load(f"{key}-{d}-s42")
         if run:
-            table.append("| %s | %s | 0 | - | | - | %s | - | %s |" % (
+            table.append("| %s | %s | 0 | - | | - | %s | - | - | %s |" % (
                 d, label, fmt(window(run[1], "flow_test_loglik", int(0.8 * steps), steps)), run[0]["status"]))
     best = None
     for f in glob.glob(f"{out}/*-{d}-s*/*/summary.json"):
         best = json.load(open(f)).get("best_loglik", best)
-    table.append("| %s | best possible (-H, docs/reference.md §1.8) | | | | %s | %s | | |" % (d, fmt(best), fmt(best)))
+    table.append("| %s | best possible (-H, docs/reference.md §1.8) | | | | %s | %s | | | |" % (d, fmt(best), fmt(best)))
 
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:
     w.write("# Quality: NCE vs FCE-MAF vs FCE-Glow, and the flows alone by MLE\n\n")
-    w.write(f"Command: `QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}{'' if all_six else ' ' + ' '.join(data)}` (commit {commit}); run "
+    w.write(f"Command: `QUALITY_SETUP={setup} QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}{'' if all_six else ' ' + ' '.join(data)}` (commit {commit}); run "
             f"directories under `{out}/`.\n\n")
-    w.write(f"FCE: the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6) for {steps} "
+    setup_text = ("the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6)"
+                  if setup == "reference" else "the tuned set-up (the reference one plus the `training:` keys of "
+                  "experiments/fce-maf-8gaussians.yaml and fce-glow-8gaussians.yaml, see docs/quality.md)")
+    w.write(f"FCE: {setup_text}, from experiments/fce-{{maf,glow}}-8gaussians{suffix}.yaml, for {steps} "
             f"steps, seeds {seeds_8g} on 8gaussians and 42 elsewhere. NCE: the reference EBM against N(0, 4I), "
             f"batch 1000, same seeds, compared with each FCE run at that run's number of EBM updates. MLE: the "
             f"flow alone, {steps} steps. Every figure is the median of the held-out evaluations over the last "
             f"fifth of training (FCE and MLE: steps {int(0.8 * steps)}-{steps}; NCE: EBM updates 0.8n-n), then "
             f"the median over seeds (per-seed values beside it): single evaluations swing (the reference "
             f"README's MAF band is 0.01-0.17). mse_logp where the true density is known; test_loglik normalised "
-            f"by quadrature on [-4,4]^2; accuracy is FCE's classifier accuracy.\n\n")
-    w.write("| data | method | EBM updates | mse_logp | per seed | test_loglik | flow_test_loglik | accuracy | status |\n")
-    w.write("|---|---|---|---|---|---|---|---|---|\n")
+            f"by quadrature on [-4,4]^2; accuracy is FCE's classifier accuracy; 'log_z - quad' is, per seed, the final learned c minus the final "
+            f"log_z_quadrature.\n\n")
+    w.write("| data | method | EBM updates | mse_logp | per seed | test_loglik | flow_test_loglik | accuracy "
+            "| log_z - quad | status |\n")
+    w.write("|---|---|---|---|---|---|---|---|---|---|\n")
     w.write("\n".join(table) + "\n\n")
     w.write("Which is better at the same number of EBM updates (median over seeds):\n\n")
     w.write("| data | FCE | lower mse_logp | higher test_loglik |\n|---|---|---|---|\n")

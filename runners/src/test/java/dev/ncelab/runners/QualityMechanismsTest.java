@@ -64,6 +64,25 @@ class QualityMechanismsTest {
         assertEquals(raw.get("nce_loss").asDouble(), ema.get("nce_loss").asDouble(), 0.0);
         assertNotEquals(raw.get("mse_logp").asDouble(), ema.get("mse_logp").asDouble());
         assertNotEquals(raw.get("log_z").asDouble(), ema.get("log_z").asDouble());
+        // beside the average's figures, the raw_ columns evaluate the raw parameters: at every evaluation they are
+        // exactly the plain run's figures (same parameters, same held-out data, same float64 sums)
+        List<String[]> plain = rows(dir, "raw");
+        List<String[]> averaged = rows(dir, "ema");
+        List<String> ph = Arrays.asList(plain.get(0));
+        List<String> ah = Arrays.asList(averaged.get(0));
+        int evaluations = 0;
+        for (String key : List.of("mse_logp", "test_loglik", "log_z_quadrature")) {
+            for (int i = 1; i < plain.size(); i++) {
+                String want = plain.get(i)[ph.indexOf(key)];
+                if (!want.isEmpty()) {
+                    evaluations++;
+                    assertEquals(want, averaged.get(i)[ah.indexOf("raw_" + key)], key + " at row " + i);
+                    assertNotEquals(want, averaged.get(i)[ah.indexOf(key)], key + " at row " + i);
+                }
+            }
+        }
+        // an evaluation at every epoch's end (steps 100, 200, 300, 400) and every 200 steps: four, of three figures
+        assertEquals(3 * 4, evaluations);
     }
 
     @Test

@@ -165,6 +165,7 @@ public final class Run {
         }
         if (t.ema() != null) {
             Ema ema = new Ema(t.ema(), exp.energy().parameters());
+            l.add(Evaluation.raw(exp)); // the raw parameters' figures beside the average's, before it is adopted
             l.add(ema);
             int every = cfg.logging().every();
             evaluated.replaceAll(inner -> ema.around(inner, e -> e.step() % every == 0 || e.evaluate()));

@@ -20,9 +20,24 @@ public final class Evaluation implements TrainingListener {
     private final Experiment exp;
     private final Evaluator evaluator;
     private final Optional<NoiseModel> noise;
+    private final String prefix;
     private Map<String, Double> last = Map.of();
 
     public Evaluation(Experiment exp) {
+        this(exp, "");
+    }
+
+    /**
+     * An evaluation whose columns carry a prefix: with {@code training.ema}, {@code raw_} names the figures of the
+     * raw (not averaged) parameters beside the average's (only {@code mse_logp}, {@code test_loglik} and
+     * {@code log_z_quadrature}; they stay out of the summary).
+     */
+    public static Evaluation raw(Experiment exp) {
+        return new Evaluation(exp, "raw_");
+    }
+
+    private Evaluation(Experiment exp, String prefix) {
+        this.prefix = prefix;
         this.exp = exp;
         this.evaluator = new Evaluator(exp.dataset(), exp.config().logging().grid());
         this.noise = exp.noise();
@@ -30,7 +45,12 @@ public final class Evaluation implements TrainingListener {
 
     @Override
     public List<String> columns() {
-        return evaluator.columns(noise);
+        return prefix.isEmpty() ? evaluator.columns(noise)
+                : evaluator.columns(noise).stream().filter(Evaluation::rawFigure).map(k -> prefix + k).toList();
+    }
+
+    private static boolean rawFigure(String key) {
+        return List.of("mse_logp", "test_loglik", "log_z_quadrature").contains(key);
     }
 
     @Override
@@ -38,8 +58,8 @@ public final class Evaluation implements TrainingListener {
         if (e.evaluate()) {
             last = evaluator.evaluate(exp.manager(), exp.energy(), noise, !exp.objective().identifiesLogZ());
             last.forEach((k, v) -> {
-                if (!k.equals("log_z")) {
-                    e.extra().put(k, v);
+                if (!k.equals("log_z") && (prefix.isEmpty() || rawFigure(k))) {
+                    e.extra().put(prefix + k, v);
                 }
             });
         }
@@ -47,6 +67,9 @@ public final class Evaluation implements TrainingListener {
 
     @Override
     public void onEnd(Training t, Map<String, Object> summary) {
+        if (!prefix.isEmpty()) {
+            return;
+        }
         if (t.status() != RunStatus.DIVERGED && last.isEmpty()) {
             last = evaluator.evaluate(exp.manager(), exp.energy(), noise, !exp.objective().identifiesLogZ());
         }
