@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shipped FCE experiments are the tuned set-up (docs/quality.md) and their {@code -reference.yaml} copies the
- * reference one: each tuned file is its reference copy plus exactly the four tuned keys, nothing else.
+ * reference one: each tuned file is its reference copy plus exactly the tuned keys, nothing else.
  */
 class ShippedExperimentsTest {
     static final PluginRegistry REGISTRY = Plugins.registry(ShippedExperimentsTest.class.getClassLoader());
@@ -31,6 +31,8 @@ class ShippedExperimentsTest {
     @ParameterizedTest
     @ValueSource(strings = {"fce-maf-8gaussians", "fce-glow-8gaussians", "fce-maf-spiral"})
     void theTunedFileIsTheReferenceOnePlusTheTunedKeys(String name) {
+        // the spiral keeps only the calibration: the other three keys made it worse there (docs/quality.md)
+        List<String> keys = name.contains("spiral") ? List.of("training.calibrate_log_z=true") : TUNED;
         ExperimentConfig reference = load(name + "-reference.yaml", List.of());
         TrainingConfig t = reference.training();
         // the reference set-up (docs/reference.md §4.3): no average, constant rates, no calibration
@@ -41,7 +43,7 @@ class ShippedExperimentsTest {
         assertEquals(new TrainingConfig.LearningRates(1.0e-3, 7.0e-4), t.lr());
         ExperimentConfig tuned = load(name + ".yaml", List.of());
         assertNotEquals(reference, tuned);
-        List<String> plus = new java.util.ArrayList<>(TUNED);
+        List<String> plus = new java.util.ArrayList<>(keys);
         plus.add("name=" + name);
         assertEquals(load(name + "-reference.yaml", plus), tuned);
     }
