@@ -22,7 +22,7 @@ esac
 mle="${QUALITY_MLE:-1}"
 stamp="$(date +%Y%m%d-%H%M%S)"
 out="results/quality/$stamp-$setup"
-report="results/benchmarks/$stamp-quality-$setup.md"
+report="results/benchmarks/$stamp-quality-$setup-setup.md"
 mkdir -p "$out" results/benchmarks
 ./ncelab --version >/dev/null
 # run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
@@ -128,7 +128,7 @@ for d in data:
     best = None
     for f in glob.glob(f"{out}/*-{d}-s*/*/summary.json"):
         best = json.load(open(f)).get("best_loglik", best)
-    table.append("| %s | best possible (-H, docs/reference.md §1.8) | | | | %s | %s | | | |" % (d, fmt(best), fmt(best)))
+    table.append("| %s | best possible (-H, docs/reference-implementation.md §1.8) | | | | %s | %s | | | |" % (d, fmt(best), fmt(best)))
 
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:

@@ -35,7 +35,7 @@ class ShippedExperimentsTest {
         List<String> keys = name.contains("spiral") ? List.of("training.calibrate_log_z=true") : TUNED;
         ExperimentConfig reference = load(name + "-reference.yaml", List.of());
         TrainingConfig t = reference.training();
-        // the reference set-up (docs/reference.md §4.3): no average, constant rates, no calibration
+        // the reference set-up (docs/reference-implementation.md §4.3): no average, constant rates, no calibration
         assertNull(t.ema());
         assertEquals(TrainingConfig.LrSchedule.Shape.CONSTANT, t.lrSchedule().shape());
         assertFalse(t.calibrateLogZ());

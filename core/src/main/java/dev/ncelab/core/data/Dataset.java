@@ -21,7 +21,7 @@ public interface Dataset {
         return Optional.empty();
     }
 
-    /** The best possible mean log-likelihood, -H(p_data), where known (docs/reference.md §1.8). */
+    /** The best possible mean log-likelihood, -H(p_data), where known (docs/reference-implementation.md §1.8). */
     default OptionalDouble bestLogLikelihood() {
         return OptionalDouble.empty();
     }

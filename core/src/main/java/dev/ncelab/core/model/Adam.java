@@ -41,7 +41,7 @@ public final class Adam {
 
     /**
      * One update from the gradients the last backward pass left on the parameters, if they are all finite. A
-     * finite loss can still have an overflowing gradient (an early MAF sample, docs/reference.md §10); then
+     * finite loss can still have an overflowing gradient (an early MAF sample, docs/reference-implementation.md §10); then
      * nothing changes (moments included) and the step reports false. Either way the gradients are cleared.
      */
     public boolean step() {

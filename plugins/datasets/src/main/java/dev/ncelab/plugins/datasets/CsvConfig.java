@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The {@code dataset: {type: csv}} section: a numeric table read from a delimited text file.
  *
- * <p>The {@code outliers} key exists because corrupted copies of tabular data sets are common (docs/reference.md
+ * <p>The {@code outliers} key exists because corrupted copies of tabular data sets are common (docs/reference-implementation.md
  * §7): a decimal point lost to a locale's thousands separator turns 1.0001 into 10001, which a reader cannot
  * tell from a number, yet which wrecks standardisation. A cell {@value #OUTLIER_MADS} median absolute
  * deviations from its column's median is far beyond any heavy tail of real measurements (in the red wine file the

@@ -32,7 +32,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * {@code dataset: {type: csv}}: a numeric table from a delimited text file (docs/reference.md §7, the UCI wine
+ * {@code dataset: {type: csv}}: a numeric table from a delimited text file (docs/reference-implementation.md §7, the UCI wine
  * quality files), parsed with Commons CSV.
  *
  * <p>Why so strict: many copies of the wine data are subtly broken (comma-separated, renamed, decimal commas,

@@ -2,7 +2,7 @@ package dev.ncelab.plugins.datasets;
 
 import dev.ncelab.core.plugin.PluginModule;
 
-/** Registers the six 2-D toy data sets of docs/reference.md §1 and the CSV table reader of §7. */
+/** Registers the six 2-D toy data sets of docs/reference-implementation.md §1 and the CSV table reader of §7. */
 public final class DatasetsModule extends PluginModule {
     @Override
     protected void configure() {

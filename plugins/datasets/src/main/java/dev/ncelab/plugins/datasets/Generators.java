@@ -4,7 +4,7 @@ import dev.ncelab.core.data.Matrix;
 import java.util.Random;
 
 /**
- * The samplers of the six 2-D toy distributions, following docs/reference.md §1 constant for constant, drawing
+ * The samplers of the six 2-D toy distributions, following docs/reference-implementation.md §1 constant for constant, drawing
  * every random number from the given {@link Random} so that a run seed fixes the data exactly.
  *
  * <p>Computation is in double and the result is rounded to float once, at the end. For checkerboard that

@@ -66,7 +66,7 @@ public enum Toy {
         return density;
     }
 
-    /** -H(p_data) from docs/reference.md §1.8 (exact for checkerboard, Monte Carlo or histogram for the rest). */
+    /** -H(p_data) from docs/reference-implementation.md §1.8 (exact for checkerboard, Monte Carlo or histogram for the rest). */
     public double bestLogLikelihood() {
         return bestLogLikelihood;
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CSV data set: the UCI red wine file of docs/reference.md §7, and a clear error for each kind of bad file. */
+/** The CSV data set: the UCI red wine file of docs/reference-implementation.md §7, and a clear error for each kind of bad file. */
 class CsvDatasetTest {
     private static final double[] WINE_MEANS = {8.3196, 0.52782, 0.27098, 2.5388, 0.087467, 15.875, 46.468,
         0.99675, 3.3111, 0.65815, 10.423, 5.636};

@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generators against the numbers of docs/reference.md §1 (and moments derived from its recipes). Sample sizes
+ * The generators against the numbers of docs/reference-implementation.md §1 (and moments derived from its recipes). Sample sizes
  * are large enough that each tolerance is several standard errors, yet a wrong constant or sign fails.
  */
 class ToyStatisticsTest {
@@ -174,7 +174,7 @@ class ToyStatisticsTest {
         report("2spirals x max", r[1]);
         report("2spirals y min", r[2]);
         report("2spirals y max", r[3]);
-        // docs/reference.md §1.2: range about [-3.7, 3.7] x [-3.2, 3.3]; 0.3 allows for the 0.1 z noise's extremes
+        // docs/reference-implementation.md §1.2: range about [-3.7, 3.7] x [-3.2, 3.3]; 0.3 allows for the 0.1 z noise's extremes
         // over 10,000 points (3.5 to 4.5 sd, i.e. 0.35-0.45 around the jittered arm's own end)
         assertEquals(-3.7, r[0], 0.3);
         assertEquals(3.7, r[1], 0.3);

@@ -3,7 +3,7 @@ package dev.ncelab.examples.gmm;
 import dev.ncelab.core.data.Matrix;
 import java.util.Random;
 
-/** 8gaussians-like data as the reference generates it (docs/reference.md §1.1), and its exact log-density. */
+/** 8gaussians-like data as the reference generates it (docs/reference-implementation.md §1.1), and its exact log-density. */
 final class EightGaussians {
     static final double SCALE = 2.828427;
     static final double STD = 0.353553;

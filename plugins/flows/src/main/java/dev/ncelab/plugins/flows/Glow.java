@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Glow (Kingma and Dhariwal 2018) for vectors, with the FCE reference's structure (docs/reference.md §3.3):
+ * Glow (Kingma and Dhariwal 2018) for vectors, with the FCE reference's structure (docs/reference-implementation.md §3.3):
  * {@code levels × depth} flow steps, the levels chained one after the other, then {@code depth} extra steps
  * (10 steps with the defaults). One step, data to base: ActNorm → invertible linear map → affine coupling.
  *
@@ -37,7 +37,7 @@ import java.util.Random;
  * ones and the two inside each coupling's conditioner, takes b = mean and s = biased std + 1e-6 of the
  * activations that reach it. (Upstream initialises lazily on the first forward call, where the conditioner's
  * ActNorms see the noise-path batch first; initialising everything from data is deterministic and documented in
- * docs/reference.md §8.) Without training data (a context that has none) every ActNorm stays the identity.
+ * docs/reference-implementation.md §8.) Without training data (a context that has none) every ActNorm stays the identity.
  */
 final class Glow extends Flow {
     /** Rows of training data used for the ActNorm initialisation. */

@@ -10,7 +10,7 @@ import dev.ncelab.core.model.ParameterSet;
 import java.util.Random;
 
 /**
- * Masked autoregressive flow (Papamakarios et al. 2017) exactly as the FCE reference builds it (docs/reference.md
+ * Masked autoregressive flow (Papamakarios et al. 2017) exactly as the FCE reference builds it (docs/reference-implementation.md
  * §3.2): a stack of MADE blocks with nothing in between (no batch norm, no permutation layer).
  *
  * <p>Each MADE is MaskedLinear(D→H) → ReLU → [MaskedLinear(H→H) → ReLU] × nHidden → MaskedLinear(H→2D), whose
@@ -25,11 +25,11 @@ import java.util.Random;
  * u. The first pass sees x = 0 in every row, so it runs on a single row and is broadcast. The passes are ordinary
  * differentiable operations, so samples are reparameterised in the parameters.
  *
- * <p>Upstream, α is not bounded: early in FCE a sample can overflow float32 (docs/reference.md §10). By default
+ * <p>Upstream, α is not bounded: early in FCE a sample can overflow float32 (docs/reference-implementation.md §10). By default
  * each block's α is softly bounded, α = b·tanh(α/b) with b = {@code max_log_scale} = 5 (nearly the identity for
  * |α| below 2); {@code max_log_scale: null} restores the reference. Unbounded, far from the data exp(−α) can
  * overflow float32, so log q there can be NaN
- * (where the density is far below e^−30), and an early sample can overflow (docs/reference.md §10; the training loop
+ * (where the density is far below e^−30), and an early sample can overflow (docs/reference-implementation.md §10; the training loop
  * skips such steps).
  */
 final class Maf extends Flow {

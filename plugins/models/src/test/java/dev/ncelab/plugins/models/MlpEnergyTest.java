@@ -58,7 +58,7 @@ class MlpEnergyTest {
 
     @Test
     void theReferenceNetworkHas17026Parameters() {
-        // 2-128-128-1 with c (the reference, docs/reference.md): (2*128 + 128) + (128*128 + 128) + (128 + 1) + 1
+        // 2-128-128-1 with c (the reference, docs/reference-implementation.md): (2*128 + 128) + (128*128 + 128) + (128 + 1) + 1
         EnergyModel f = mlp("{}", 1, 2);
         assertEquals(17_026, f.parameters().count());
         assertEquals(Arrays.asList("w0", "b0", "w1", "b1", "w2", "b2", "c"), f.parameters().names().stream().toList());
