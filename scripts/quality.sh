@@ -7,6 +7,7 @@
 #   QUALITY_SETUP=reference scripts/quality.sh   # FCE from experiments/fce-*-8gaussians-reference.yaml (the
 #                                                # reference set-up); default tuned: experiments/fce-*-8gaussians.yaml
 #   QUALITY_MLE=0 scripts/quality.sh             # leave out the flows trained alone by MLE
+#   QUALITY_FCE_ARGS="noise.pretrain_steps=2000" scripts/quality.sh   # extra key=value overrides of the FCE runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-10000}"; shift || true
@@ -20,6 +21,7 @@ case "$setup" in
   *) echo "QUALITY_SETUP must be tuned or reference, found '$setup'" >&2; exit 2 ;;
 esac
 mle="${QUALITY_MLE:-1}"
+fce_args="${QUALITY_FCE_ARGS:-}"
 stamp="$(date +%Y%m%d-%H%M%S)"
 out="results/quality/$stamp-$setup"
 report="results/benchmarks/$stamp-quality-$setup-setup.md"
@@ -37,8 +39,8 @@ run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
 for d in "${datasets[@]}"; do
   for s in $(seeds "$d"); do
-    echo "experiments/fce-maf-8gaussians$suffix.yaml name=fce-maf-$d-s$s seed=$s dataset.type=$d $common"
-    echo "experiments/fce-glow-8gaussians$suffix.yaml name=fce-glow-$d-s$s seed=$s dataset.type=$d $common"
+    echo "experiments/fce-maf-8gaussians$suffix.yaml name=fce-maf-$d-s$s seed=$s dataset.type=$d $common $fce_args"
+    echo "experiments/fce-glow-8gaussians$suffix.yaml name=fce-glow-$d-s$s seed=$s dataset.type=$d $common $fce_args"
   done
   if [ "$mle" != 0 ]; then
     echo "experiments/mle-maf-8gaussians.yaml name=mle-maf-$d-s42 dataset.type=$d $common"
@@ -55,10 +57,10 @@ for d in "${datasets[@]}"; do
   done
 done | xargs -P 2 -I{} bash -c 'run {}'
 
-/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" "$setup" "$suffix" <<'PY'
+/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" "$setup" "$suffix" "$fce_args" <<'PY'
 import csv, glob, json, statistics, subprocess, sys
 out, steps, report, seeds_8g, data = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split()
-setup, suffix = sys.argv[6], sys.argv[7]
+setup, suffix, fce_args = sys.argv[6], sys.argv[7], sys.argv[8]
 all_six = data == ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]
 
 def load(name):
@@ -133,7 +135,8 @@ for d in data:
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:
     w.write("# Quality: NCE vs FCE-MAF vs FCE-Glow, and the flows alone by MLE\n\n")
-    w.write(f"Command: `QUALITY_SETUP={setup} QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}{'' if all_six else ' ' + ' '.join(data)}` (commit {commit}); run "
+    extra = f" QUALITY_FCE_ARGS=\"{fce_args}\"" if fce_args else ""
+    w.write(f"Command: `QUALITY_SETUP={setup}{extra} QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}{'' if all_six else ' ' + ' '.join(data)}` (commit {commit}); run "
             f"directories under `{out}/`.\n\n")
     setup_text = ("the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6)"
                   if setup == "reference" else "the tuned set-up (the reference one plus the `training:` keys of "

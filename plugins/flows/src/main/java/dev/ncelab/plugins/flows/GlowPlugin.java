@@ -24,8 +24,9 @@ public final class GlowPlugin implements Plugin<GlowConfig, NoiseModel> {
 
     @Override
     public NoiseModel create(GlowConfig config, PluginContext context) {
-        return new Glow(context.dimension(), config.width(), config.depth(), config.levels(),
-                config.pretrainSteps(), context.manager(), context.random("init-noise"), initData(context));
+        return Defensive.wrap(new Glow(context.dimension(), config.width(), config.depth(), config.levels(),
+                config.pretrainSteps(), context.manager(), context.random("init-noise"), initData(context)),
+                config.defensive(), config.defensiveStd());
     }
 
     /** A seeded sample of training rows, or null when the context has no training data. */

@@ -12,13 +12,19 @@ public record MafConfig(
         @Param(doc = "maximum-likelihood steps on the data before contrastive training", value = "0")
                 int pretrainSteps,
         @Param(doc = "soft bound b on each block's log-scale, alpha = b tanh(alpha / b), so samples and gradients "
-                + "cannot overflow float32 (null: unbounded, as the reference)", value = "5.0") Double maxLogScale) {
+                + "cannot overflow float32 (null: unbounded, as the reference)", value = "5.0") Double maxLogScale,
+        @Param(doc = "share w of a fixed Gaussian in the noise, q = (1 - w) flow + w N(0, s^2 I): keeps every region "
+                + "covered by noise points (0: the flow alone, as the reference)", value = "0") double defensive,
+        @Param(doc = "standard deviation s of that Gaussian", value = "2.0") double defensiveStd) {
 
     public MafConfig {
         Checks.positive("blocks", blocks);
         Checks.positive("hidden", hidden);
         Checks.nonNegative("n_hidden", nHidden);
         Checks.nonNegative("pretrain_steps", pretrainSteps);
+        Checks.that(defensive >= 0 && defensive < 1, "defensive", "expected a share in [0, 1), found " + defensive
+                + "; 0 turns the Gaussian share off");
+        Checks.positive("defensive_std", defensiveStd);
         if (maxLogScale != null) {
             Checks.positive("max_log_scale", maxLogScale);
         }

@@ -19,7 +19,8 @@ public final class MafPlugin implements Plugin<MafConfig, NoiseModel> {
 
     @Override
     public NoiseModel create(MafConfig config, PluginContext context) {
-        return new Maf(context.dimension(), config.blocks(), config.hidden(), config.nHidden(),
-                config.pretrainSteps(), config.maxLogScale(), context.manager(), context.random("init-noise"));
+        return Defensive.wrap(new Maf(context.dimension(), config.blocks(), config.hidden(), config.nHidden(),
+                config.pretrainSteps(), config.maxLogScale(), context.manager(), context.random("init-noise")),
+                config.defensive(), config.defensiveStd());
     }
 }

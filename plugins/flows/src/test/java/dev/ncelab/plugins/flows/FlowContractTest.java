@@ -43,7 +43,7 @@ class FlowContractTest {
             assertEquals(46_840, glow.parameters().count());
             assertEquals(10 * 4_684, glow.parameters().count());
             // levels chain: 2 levels of 5 plus 5 extra steps = 15 steps
-            NoiseModel two = new GlowPlugin().create(new GlowConfig(64, 5, 2, 0),
+            NoiseModel two = new GlowPlugin().create(new GlowConfig(64, 5, 2, 0, 0, 2.0),
                     new TestContext(42, DATA, root));
             assertEquals(15 * 4_684, two.parameters().count());
         }

@@ -16,8 +16,8 @@ import java.util.function.Function;
 final class FlowFixtures {
     private FlowFixtures() {}
 
-    static final MafConfig MAF = new MafConfig(5, 100, 1, 0, 5.0);
-    static final GlowConfig GLOW = new GlowConfig(64, 5, 1, 0);
+    static final MafConfig MAF = new MafConfig(5, 100, 1, 0, 5.0, 0, 2.0);
+    static final GlowConfig GLOW = new GlowConfig(64, 5, 1, 0, 0, 2.0);
 
     /** The reference's 8gaussians: centres at radius 2√2, per-coordinate std 0.5/√2. */
     static Matrix eightGaussians(int n, Random random) {
