@@ -8,6 +8,8 @@
 #                                                # reference set-up); default tuned: experiments/fce-*-8gaussians.yaml
 #   QUALITY_MLE=0 scripts/quality.sh             # leave out the flows trained alone by MLE
 #   QUALITY_FCE_ARGS="noise.pretrain_steps=2000" scripts/quality.sh   # extra key=value overrides of the FCE runs
+#   QUALITY_OUT=results/quality/<dir> scripts/quality.sh ...  # into an earlier run's directory: runs only what is
+#                                                # missing there (e.g. after an interruption), then the report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-10000}"; shift || true
@@ -23,7 +25,7 @@ esac
 mle="${QUALITY_MLE:-1}"
 fce_args="${QUALITY_FCE_ARGS:-}"
 stamp="$(date +%Y%m%d-%H%M%S)"
-out="results/quality/$stamp-$setup"
+out="${QUALITY_OUT:-results/quality/$stamp-$setup}"
 report="results/benchmarks/$stamp-quality-$setup-setup.md"
 mkdir -p "$out" results/benchmarks
 ./ncelab --version >/dev/null
@@ -35,7 +37,13 @@ seeds() { if [ "$1" = 8gaussians ]; then echo "$seeds_8g"; else echo 42; fi; }
 eval_every=$((steps / 20))
 # every experiment here has 500 steps per epoch (500,000 samples, batch 1000); the MLE files stop at 20 epochs
 common="training.max_steps=$steps training.epochs=$(( (steps + 499) / 500 )) logging.every=100 logging.eval_every=$eval_every logging.plots=false output=$out"
-run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
+# a run whose directory already holds a summary is not repeated (QUALITY_OUT)
+run() {
+  local name; name="$(printf '%s\n' "$@" | sed -n 's/^name=//p')"
+  local o; o="$(printf '%s\n' "$@" | sed -n 's/^output=//p')"
+  if [ -n "$name" ] && compgen -G "$o/$name/*/summary.json" > /dev/null; then return 0; fi
+  ./ncelab run "$@" --quiet > /dev/null 2>&1 || true
+}
 export -f run
 for d in "${datasets[@]}"; do
   for s in $(seeds "$d"); do
@@ -49,11 +57,29 @@ for d in "${datasets[@]}"; do
 done | xargs -P 2 -I{} bash -c 'run {}'
 # NCE with the fixed N(0, 4I), at FCE's batch and data size, for as many EBM updates as the FCE run of the same
 # seed that made more; the report compares each FCE run with NCE at that FCE run's own number of updates.
+nce_common="dataset.samples=500000 training.batch=1000 training.epochs=100 logging.every=100 logging.eval_every=250 output=$out"
 updates() { /usr/bin/python3 -c "import json,glob; print(json.load(open(glob.glob('$out/$1/*/summary.json')[0]))['energy_steps'])" 2>/dev/null || echo 0; }
 for d in "${datasets[@]}"; do
   for s in $(seeds "$d"); do
     a=$(updates "fce-maf-$d-s$s"); b=$(updates "fce-glow-$d-s$s"); n=$(( a > b ? a : b ))
-    [ "$n" -gt 0 ] && echo "experiments/nce-8gaussians.yaml name=nce-$d-s$s seed=$s dataset.type=$d dataset.samples=500000 training.batch=1000 training.epochs=100 logging.every=100 logging.eval_every=250 output=$out training.max_steps=$n"
+    [ "$n" -gt 0 ] && echo "experiments/nce-8gaussians.yaml name=nce-$d-s$s seed=$s dataset.type=$d $nce_common training.max_steps=$n"
+  done
+done | xargs -P 2 -I{} bash -c 'run {}'
+# NCE at equal wall-clock: as many steps as fit in the FCE run's training seconds (evaluations excluded) at the
+# NCE run's own seconds per step (measured in the same window), for the FCE run of the seed that trained longer
+wall_steps() { /usr/bin/python3 -c "
+import json, glob
+def s(n):
+    f = glob.glob('$out/' + n + '/*/summary.json')
+    return json.load(open(f[0])) if f else None
+nce = s('nce-$1-s$2')
+fce = [x for x in (s('fce-maf-$1-s$2'), s('fce-glow-$1-s$2')) if x]
+print(int(max(f['step_seconds'] for f in fce) / (nce['step_seconds'] / nce['steps'])) if nce and fce and nce['steps'] else 0)
+" 2>/dev/null || echo 0; }
+for d in "${datasets[@]}"; do
+  for s in $(seeds "$d"); do
+    n=$(wall_steps "$d" "$s")
+    [ "$n" -gt 0 ] && echo "experiments/nce-8gaussians.yaml name=nce-wall-$d-s$s seed=$s dataset.type=$d $nce_common training.epochs=1000 training.max_steps=$n"
   done
 done | xargs -P 2 -I{} bash -c 'run {}'
 
@@ -99,29 +125,38 @@ for d in data:
                  "dz": None if summ.get("log_z") is None or summ.get("log_z_quadrature") is None
                  else summ["log_z"] - summ["log_z_quadrature"],
                  "flow": window(rows, "flow_test_loglik", int(0.8 * steps), steps)}
+            wall = load(f"nce-wall-{d}-s{s}")
+            # NCE steps in this FCE run's training seconds, at the NCE run's seconds per step
+            nw = int(summ["step_seconds"] / (nce[0]["step_seconds"] / nce[0]["steps"])) if nce else None
+            r["nw"] = nw
             for m in ["mse_logp", "test_loglik"]:
                 r[m] = window(rows, m, int(0.8 * steps), steps)
                 # NCE over the same stretch of its own EBM updates: the last fifth up to n
                 r["nce_" + m] = window(nce[1], m, int(0.8 * n), n) if nce else None
+                r["wall_" + m] = window(wall[1], m, int(0.8 * nw), nw) if wall and nw else None
             res.setdefault(key, []).append(r)
     for key, label in [("fce-maf", "FCE-MAF"), ("fce-glow", "FCE-Glow")]:
         if key not in res:
             continue
         rs = res[key]
-        for kind, pre in [("NCE, fixed N(0,4I), same EBM updates", "nce_"), (label, "")]:
+        for kind, pre in [("NCE, fixed N(0,4I), same EBM updates", "nce_"),
+                          ("NCE, fixed N(0,4I), same training seconds", "wall_"), (label, "")]:
             mse = [r[pre + "mse_logp"] for r in rs]
             ll = [r[pre + "test_loglik"] for r in rs]
+            if pre == "wall_" and all(v is None for v in mse + ll):
+                continue
             table.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                d, kind, "/".join(str(r["n"]) for r in rs), fmt(med(mse)),
+                d, kind, "/".join(str(r["nw" if pre == "wall_" else "n"]) for r in rs), fmt(med(mse)),
                 " ".join(fmt(v) for v in mse) if len(rs) > 1 else "", fmt(med(ll)),
                 "-" if pre else fmt(med([r["flow"] for r in rs])), "-" if pre else fmt(med([r["acc"] for r in rs])),
                 "-" if pre else " ".join("%+.3f" % r["dz"] if r["dz"] is not None else "-" for r in rs),
                 "" if pre else ", ".join(sorted({r["status"] for r in rs}))))
         m_f, m_n = med([r["mse_logp"] for r in rs]), med([r["nce_mse_logp"] for r in rs])
         l_f, l_n = med([r["test_loglik"] for r in rs]), med([r["nce_test_loglik"] for r in rs])
-        verdicts.append("| %s | %s | %s | %s |" % (d, label,
-            "-" if m_f is None or m_n is None else ("FCE" if m_f < m_n else "NCE"),
-            "-" if l_f is None or l_n is None else ("FCE" if l_f > l_n else "NCE")))
+        m_w, l_w = med([r["wall_mse_logp"] for r in rs]), med([r["wall_test_loglik"] for r in rs])
+        better = lambda f, n, lower: "-" if f is None or n is None else ("FCE" if (f < n if lower else f > n) else "NCE")
+        verdicts.append("| %s | %s | %s | %s | %s | %s |" % (d, label, better(m_f, m_n, True),
+            better(l_f, l_n, False), better(m_f, m_w, True), better(l_f, l_w, False)))
     for key, label in [("mle-maf", "MAF alone, by MLE"), ("mle-glow", "Glow alone, by MLE")]:
         run = load(f"{key}-{d}-s42")
         if run:
@@ -150,12 +185,14 @@ with open(report, "w") as w:
             f"README's MAF band is 0.01-0.17). mse_logp where the true density is known; test_loglik normalised "
             f"by quadrature on [-4,4]^2; accuracy is FCE's classifier accuracy; 'log_z - quad' is, per seed, the final learned c minus the final "
             f"log_z_quadrature.\n\n")
-    w.write("| data | method | EBM updates | mse_logp | per seed | test_loglik | flow_test_loglik | accuracy "
+    w.write("| data | method | EBM updates (NCE: its steps) | mse_logp | per seed | test_loglik | flow_test_loglik | accuracy "
             "| log_z - quad | status |\n")
     w.write("|---|---|---|---|---|---|---|---|---|---|\n")
     w.write("\n".join(table) + "\n\n")
-    w.write("Which is better at the same number of EBM updates (median over seeds):\n\n")
-    w.write("| data | FCE | lower mse_logp | higher test_loglik |\n|---|---|---|---|\n")
+    w.write("Which is better (median over seeds), at the same number of EBM updates and in the same training "
+            "seconds (NCE's steps: the FCE run's training seconds over NCE's seconds per step in this window):\n\n")
+    w.write("| data | FCE | lower mse_logp, same updates | higher test_loglik, same updates "
+            "| lower mse_logp, same seconds | higher test_loglik, same seconds |\n|---|---|---|---|---|---|\n")
     w.write("\n".join(verdicts) + "\n")
 print(open(report).read())
 PY
