@@ -83,10 +83,10 @@ for d in "${datasets[@]}"; do
   done
 done | xargs -P 2 -I{} bash -c 'run {}'
 
-/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" "$setup" "$suffix" "$fce_args" <<'PY'
+/usr/bin/python3 - "$out" "$steps" "$report" "$seeds_8g" "${datasets[*]}" "$setup" "$suffix" "$fce_args" "$mle" "${QUALITY_OUT:+1}" <<'PY'
 import csv, glob, json, statistics, subprocess, sys
 out, steps, report, seeds_8g, data = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5].split()
-setup, suffix, fce_args = sys.argv[6], sys.argv[7], sys.argv[8]
+setup, suffix, fce_args, mle, reused = sys.argv[6], sys.argv[7], sys.argv[8], sys.argv[9], sys.argv[10]
 all_six = data == ["8gaussians", "spiral", "2spirals", "checkerboard", "rings", "pinwheel"]
 
 def load(name):
@@ -170,7 +170,8 @@ for d in data:
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 with open(report, "w") as w:
     w.write("# Quality: NCE vs FCE-MAF vs FCE-Glow, and the flows alone by MLE\n\n")
-    extra = f" QUALITY_FCE_ARGS=\"{fce_args}\"" if fce_args else ""
+    extra = (f" QUALITY_FCE_ARGS=\"{fce_args}\"" if fce_args else "") + (" QUALITY_MLE=0" if mle == "0" else "") \
+        + (f" QUALITY_OUT={out}" if reused == "1" else "")
     w.write(f"Command: `QUALITY_SETUP={setup}{extra} QUALITY_SEEDS=\"{seeds_8g}\" scripts/quality.sh {steps}{'' if all_six else ' ' + ' '.join(data)}` (commit {commit}); run "
             f"directories under `{out}/`.\n\n")
     setup_text = ("the reference set-up (500,000 samples, batch 1000, lr 1e-3 / 7e-4, threshold 0.6)"
