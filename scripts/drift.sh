@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Late drift of the shipped FCE experiments: each one run in full (50,000 steps) and cut at 10,000 steps (its
-# epochs shortened, so its learning-rate schedule also ends there), same seed; the report compares the held-out
+# Late drift of the shipped FCE experiments: each one run in full (50,000 steps) and cut at 10,000 steps
+# (training.max_steps, so its learning-rate schedule also ends there), same seed; the report compares the held-out
 # figures over the last fifth of each run, and the final learned c with the quadrature log Z.
 # Writes results/benchmarks/<timestamp>-drift.md. Usage:
 #   scripts/drift.sh [EXPERIMENT...]   # default: fce-maf-8gaussians fce-glow-8gaussians fce-maf-spiral; 2 at a time
@@ -20,8 +20,7 @@ run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
 for e in "${exps[@]}"; do
   echo "experiments/$e.yaml name=$e-full logging.plots=false output=$out"
-  # the shipped files have 500 steps per epoch: 20 epochs are 10,000 steps
-  echo "experiments/$e.yaml name=$e-10k training.epochs=20 logging.plots=false output=$out"
+  echo "experiments/$e.yaml name=$e-10k training.max_steps=10000 logging.plots=false output=$out"
 done | xargs -P 2 -I{} bash -c 'run {}'
 
 /usr/bin/python3 - "$out" "$report" "${exps[*]}" <<'PY'
@@ -58,8 +57,8 @@ commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=
 with open(report, "w") as w:
     w.write("# Late drift: the shipped FCE experiments at 10,000 steps and in full\n\n")
     w.write(f"Command: `scripts/drift.sh {' '.join(exps)}` (commit {commit}); run directories under `{out}/`.\n\n")
-    w.write("Each experiment as shipped (seed 42), once in full and once with `training.epochs=20` (10,000 steps; "
-            "its learning-rate schedule then ends at step 10,000 too). mse_logp and test_loglik: the median of "
+    w.write("Each experiment as shipped (seed 42), once in full and once with `training.max_steps=10000` (its "
+            "learning-rate schedule then ends at step 10,000 too). mse_logp and test_loglik: the median of "
             "the held-out evaluations over the last fifth of the run; final test_loglik: the last evaluation; "
             "c − quad: the final learned log Z minus the final quadrature log Z.\n\n")
     w.write("| experiment | steps | status | mse_logp | test_loglik | final test_loglik | c − quad |\n")

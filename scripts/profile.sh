@@ -14,8 +14,8 @@ if [ ! -f "$ap_dir/linux-x64/libasyncProfiler.so" ]; then
 fi
 case "$what" in
   nce) exp=experiments/nce-8gaussians.yaml; extra="training.batch=1000 dataset.samples=100000"; steps="${steps:-3000}";;
-  fce-maf) exp=experiments/fce-maf-8gaussians.yaml; extra="dataset.samples=100000"; steps="${steps:-1000}";;
-  fce-glow) exp=experiments/fce-glow-8gaussians.yaml; extra="dataset.samples=100000"; steps="${steps:-1000}";;
+  fce-maf) exp=experiments/fce-maf-8gaussians-reference.yaml; extra="dataset.samples=100000"; steps="${steps:-1000}";;
+  fce-glow) exp=experiments/fce-glow-8gaussians-reference.yaml; extra="dataset.samples=100000"; steps="${steps:-1000}";;
   *) echo "usage: scripts/profile.sh nce|fce-maf|fce-glow [STEPS]" >&2; exit 2;;
 esac
 ./ncelab --version >/dev/null

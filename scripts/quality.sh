@@ -35,8 +35,8 @@ export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
 
 seeds() { if [ "$1" = 8gaussians ]; then echo "$seeds_8g"; else echo 42; fi; }
 eval_every=$((steps / 20))
-# every experiment here has 500 steps per epoch (500,000 samples, batch 1000); the MLE files stop at 20 epochs
-common="training.max_steps=$steps training.epochs=$(( (steps + 499) / 500 )) logging.every=100 logging.eval_every=$eval_every logging.plots=false output=$out"
+# max_steps ends every run (and its learning-rate schedule) whatever the file's batch and epochs
+common="training.max_steps=$steps training.epochs=1000 logging.every=100 logging.eval_every=$eval_every logging.plots=false output=$out"
 # a run whose directory already holds a summary is not repeated (QUALITY_OUT)
 run() {
   local name; name="$(printf '%s\n' "$@" | sed -n 's/^name=//p')"
