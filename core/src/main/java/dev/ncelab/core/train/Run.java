@@ -14,6 +14,7 @@ import dev.ncelab.core.run.RunLogger;
 import dev.ncelab.core.run.RunStatus;
 import dev.ncelab.core.run.Startup;
 import dev.ncelab.core.experiment.TrainingConfig;
+import dev.ncelab.core.eval.Evaluator;
 import dev.ncelab.core.train.listen.CalibrateLogZ;
 import dev.ncelab.core.train.listen.DensityPlots;
 import dev.ncelab.core.train.listen.Ema;
@@ -158,20 +159,23 @@ public final class Run {
         if (LearningRateSchedule.configured(t)) {
             l.add(new LearningRateSchedule(t, exp.objective().players().stream().map(p -> p.name()).toList()));
         }
-        List<TrainingListener> evaluated = new ArrayList<>(List.of(new Evaluation(exp),
+        // one evaluator for the figures, the raw figures and the calibration: it holds the held-out set's true
+        // log-density and the fitted importance-sampling proposal
+        Evaluator evaluator = new Evaluator(exp.dataset(), cfg.logging().grid());
+        List<TrainingListener> evaluated = new ArrayList<>(List.of(new Evaluation(exp, evaluator),
                 new MetricRows(cfg.logging().every(), loggers)));
         if (cfg.logging().plots()) {
             evaluated.add(new DensityPlots(exp, loggers));
         }
         if (t.ema() != null) {
             Ema ema = new Ema(t.ema(), exp.energy().parameters());
-            l.add(Evaluation.raw(exp)); // the raw parameters' figures beside the average's, before it is adopted
+            l.add(Evaluation.raw(exp, evaluator)); // the raw parameters' figures beside the average's, before it is adopted
             l.add(ema);
             int every = cfg.logging().every();
             evaluated.replaceAll(inner -> ema.around(inner, e -> e.step() % every == 0 || e.evaluate()));
         }
         if (t.calibrateLogZ()) {
-            l.add(new CalibrateLogZ(exp));
+            l.add(new CalibrateLogZ(exp, evaluator));
         }
         l.addAll(evaluated);
         l.add(options.progress());

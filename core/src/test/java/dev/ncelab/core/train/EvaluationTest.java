@@ -52,6 +52,26 @@ class EvaluationTest {
     }
 
     @Test
+    void densityOnlyFiguresEqualTheFullEvaluationsAndSkipTheRest() {
+        // the raw figures beside an EMA's: the same numbers for the keys they keep, without the importance
+        // sampling and the flow's log-likelihood (2-D: the grid gives log Z); without a grid the test
+        // log-likelihood still needs the importance-sampled log Z, so it is computed but not reported
+        for (String[] o : List.of(new String[] {"dataset.density=true", "noise.trainable=true"},
+                new String[] {"dataset.dim=5", "dataset.rows=400", "dataset.density=true", "noise.trainable=true"})) {
+            try (Experiment exp = Toy.build(o)) {
+                dev.ncelab.core.eval.Evaluator ev = new dev.ncelab.core.eval.Evaluator(exp.dataset(),
+                        exp.config().logging().grid());
+                Map<String, Double> full = ev.evaluate(exp.manager(), exp.energy(), exp.noise(), false, false);
+                Map<String, Double> density = ev.evaluate(exp.manager(), exp.energy(), exp.noise(), false, true);
+                List<String> kept = new ArrayList<>(full.keySet());
+                kept.retainAll(List.of("log_z", "mse_logp", "log_z_quadrature", "test_loglik"));
+                assertEquals(kept, new ArrayList<>(density.keySet()), List.of(o).toString());
+                kept.forEach(k -> assertEquals(full.get(k), density.get(k), k));
+            }
+        }
+    }
+
+    @Test
     void fiveDimensionsWithoutABoxGetImportanceSampledFigures() {
         columnsMatch(List.of("log_z_is", "log_z_is_se", "is_ess", "test_loglik"), "dataset.dim=5",
                 "dataset.rows=400");

@@ -27,9 +27,9 @@ public final class CalibrateLogZ implements TrainingListener {
     private final Evaluator evaluator;
     private Double shift;
 
-    public CalibrateLogZ(Experiment exp) {
+    public CalibrateLogZ(Experiment exp, Evaluator evaluator) {
         this.exp = exp;
-        this.evaluator = new Evaluator(exp.dataset(), exp.config().logging().grid());
+        this.evaluator = evaluator;
     }
 
     @Override

@@ -24,7 +24,12 @@ public final class Evaluation implements TrainingListener {
     private Map<String, Double> last = Map.of();
 
     public Evaluation(Experiment exp) {
-        this(exp, "");
+        this(exp, new Evaluator(exp.dataset(), exp.config().logging().grid()));
+    }
+
+    /** An evaluation with an evaluator it shares (with the raw figures' evaluation, the log Z calibration). */
+    public Evaluation(Experiment exp, Evaluator evaluator) {
+        this(exp, evaluator, "");
     }
 
     /**
@@ -32,14 +37,14 @@ public final class Evaluation implements TrainingListener {
      * raw (not averaged) parameters beside the average's (only {@code mse_logp}, {@code test_loglik} and
      * {@code log_z_quadrature}; they stay out of the summary).
      */
-    public static Evaluation raw(Experiment exp) {
-        return new Evaluation(exp, "raw_");
+    public static Evaluation raw(Experiment exp, Evaluator evaluator) {
+        return new Evaluation(exp, evaluator, "raw_");
     }
 
-    private Evaluation(Experiment exp, String prefix) {
+    private Evaluation(Experiment exp, Evaluator evaluator, String prefix) {
         this.prefix = prefix;
         this.exp = exp;
-        this.evaluator = new Evaluator(exp.dataset(), exp.config().logging().grid());
+        this.evaluator = evaluator;
         this.noise = exp.noise();
     }
 
@@ -56,7 +61,8 @@ public final class Evaluation implements TrainingListener {
     @Override
     public void onStep(Training t, StepEvent e) {
         if (e.evaluate()) {
-            last = evaluator.evaluate(exp.manager(), exp.energy(), noise, !exp.objective().identifiesLogZ());
+            last = evaluator.evaluate(exp.manager(), exp.energy(), noise, !exp.objective().identifiesLogZ(),
+                    !prefix.isEmpty());
             last.forEach((k, v) -> {
                 if (!k.equals("log_z") && (prefix.isEmpty() || rawFigure(k))) {
                     e.extra().put(prefix + k, v);
