@@ -16,10 +16,7 @@ what="${1:-speed}"
 ref="${NCELAB_TORCH_REFERENCE:-../shared/bench/torch_reference.py}"
 report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-$what.md"
 mkdir -p results/benchmarks
-./ncelab --version >/dev/null   # builds on first use, outside the timings
-# run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
-snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
-export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
+. scripts/lib/snapshot.sh; snapshot_build   # the build, once, outside any timing; the script runs on a copy of it
 
 have_torch() { /usr/bin/python3 -c 'import torch' 2>/dev/null; }
 if { [ "$what" = speed ] || [ "$what" = glow-gap ]; } && ! have_torch; then

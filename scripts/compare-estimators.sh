@@ -19,11 +19,7 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 out="results/estimators/$stamp"
 report="results/benchmarks/$stamp-estimators.md"
 mkdir -p "$out" results/benchmarks
-./ncelab --version >/dev/null
-# run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
-snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
-export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
-trap 'rm -rf "$snapshot"' EXIT
+. scripts/lib/snapshot.sh; snapshot_build   # the build, once, outside any timing; the script runs on a copy of it
 
 # no step limit (epochs far beyond the budget), one evaluation at the end, no plots: the clock is the limit
 common="seed=$seed training.max_seconds=$seconds training.epochs=100000 logging.every=100 logging.eval_every=100000000 logging.plots=false output=$out"

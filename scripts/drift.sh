@@ -12,10 +12,7 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 out="results/drift/$stamp"
 report="results/benchmarks/$stamp-drift.md"
 mkdir -p "$out" results/benchmarks
-./ncelab --version >/dev/null
-# run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
-snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
-export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
+. scripts/lib/snapshot.sh; snapshot_build   # the build, once, outside any timing; the script runs on a copy of it
 run() { ./ncelab run "$@" --quiet > /dev/null 2>&1 || true; }
 export -f run
 for e in "${exps[@]}"; do

@@ -8,10 +8,7 @@ secs="${1:-60}"; seed="${2:-42}"
 out="results/nu-study/$(date +%Y%m%d-%H%M%S)"
 report="results/benchmarks/$(date +%Y%m%d-%H%M%S)-nu-study.md"
 mkdir -p "$out" results/benchmarks
-./ncelab --version >/dev/null
-# run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
-snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
-export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
+. scripts/lib/snapshot.sh; snapshot_build   # the build, once, outside any timing; the script runs on a copy of it
 common="seed=$seed training.epochs=100000 training.max_seconds=$secs logging.every=100 logging.eval_every=1000 logging.plots=false output=$out"
 for v in "nce-nu1 objective.nu=1" "nce-nu4 objective.nu=4" "nce-nu16 objective.nu=16" \
          "ranking-k16 objective={type: ranking-nce, k: 16}"; do

@@ -28,10 +28,7 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 out="${QUALITY_OUT:-results/quality/$stamp-$setup}"
 report="results/benchmarks/$stamp-quality-$setup-setup.md"
 mkdir -p "$out" results/benchmarks
-./ncelab --version >/dev/null
-# run the whole script on a snapshot of this build, whatever is rebuilt meanwhile
-snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
-export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
+. scripts/lib/snapshot.sh; snapshot_build   # the build, once, outside any timing; the script runs on a copy of it
 
 seeds() { if [ "$1" = 8gaussians ]; then echo "$seeds_8g"; else echo 42; fi; }
 eval_every=$((steps / 20))

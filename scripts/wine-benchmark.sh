@@ -15,9 +15,7 @@ commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!results' ||
 out="results/wine/$stamp"
 report="results/benchmarks/$stamp-wine.md"
 mkdir -p "$out" results/benchmarks
-./ncelab --version >/dev/null
-snapshot="$(mktemp -d)"; cp -r runners/target/ncelab.jar runners/target/lib "$snapshot/"
-export NCELAB_TARGET="$snapshot" NCELAB_NO_BUILD=1
+. scripts/lib/snapshot.sh; snapshot_build   # the build, once, outside any timing; the script runs on a copy of it
 epochs() { awk -v e="$1" -v s="$scale" 'BEGIN { n = int(e * s + 0.5); print (n < 1 ? 1 : n) }'; }
 common="dataset.path=$wine logging.plots=false output=$out"
 train() { # name, file, overrides...
