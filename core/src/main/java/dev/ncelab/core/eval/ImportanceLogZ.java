@@ -58,7 +58,10 @@ public final class ImportanceLogZ {
         return mixture(first, broad, 0.5);
     }
 
-    /** The mixture w a + (1 - w) b: each draw picks its component by a coin of the stream. */
+    /**
+     * The mixture w a + (1 - w) b: each draw picks its component by a coin of the stream. A draw's log q under its
+     * own component comes with it, so only the other component's density is computed for it.
+     */
     public static Proposal mixture(Proposal a, Proposal b, double w) {
         return new Proposal() {
             @Override
@@ -73,24 +76,32 @@ public final class ImportanceLogZ {
                 float[] x = new float[n * d];
                 System.arraycopy(da.x().data(), 0, x, 0, na * d);
                 System.arraycopy(db.x().data(), 0, x, na * d, (n - na) * d);
-                Matrix m = new Matrix(x, n, d);
-                return new Draws(m, logProb(parent, m));
+                double[] la = new double[n];
+                double[] lb = new double[n];
+                System.arraycopy(da.logQ(), 0, la, 0, na);
+                System.arraycopy(a.logProb(parent, db.x()), 0, la, na, n - na);
+                System.arraycopy(b.logProb(parent, da.x()), 0, lb, 0, na);
+                System.arraycopy(db.logQ(), 0, lb, na, n - na);
+                return new Draws(new Matrix(x, n, d), mix(la, lb, w));
             }
 
             @Override
             public double[] logProb(NDManager parent, Matrix x) {
-                double[] la = a.logProb(parent, x);
-                double[] lb = b.logProb(parent, x);
-                double[] out = new double[la.length];
-                for (int i = 0; i < out.length; i++) {
-                    double u = Math.log(w) + (Double.isNaN(la[i]) ? Double.NEGATIVE_INFINITY : la[i]);
-                    double v = Math.log(1 - w) + (Double.isNaN(lb[i]) ? Double.NEGATIVE_INFINITY : lb[i]);
-                    double m = Math.max(u, v);
-                    out[i] = m == Double.NEGATIVE_INFINITY ? m : m + Math.log(Math.exp(u - m) + Math.exp(v - m));
-                }
-                return out;
+                return mix(a.logProb(parent, x), b.logProb(parent, x), w);
             }
         };
+    }
+
+    /** log(w e^la + (1 - w) e^lb), a NaN density counting as 0. */
+    private static double[] mix(double[] la, double[] lb, double w) {
+        double[] out = new double[la.length];
+        for (int i = 0; i < out.length; i++) {
+            double u = Math.log(w) + (Double.isNaN(la[i]) ? Double.NEGATIVE_INFINITY : la[i]);
+            double v = Math.log(1 - w) + (Double.isNaN(lb[i]) ? Double.NEGATIVE_INFINITY : lb[i]);
+            double m = Math.max(u, v);
+            out[i] = m == Double.NEGATIVE_INFINITY ? m : m + Math.log(Math.exp(u - m) + Math.exp(v - m));
+        }
+        return out;
     }
 
     /** The estimate from log weights log p~(x_i) - log q(x_i). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.ncelab.core.run.DataArrays;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -232,9 +233,7 @@ public final class ParameterSet {
             out.writeUTF(e.getKey());
             float[] v = e.getValue();
             out.writeInt(v.length);
-            for (float f : v) {
-                out.writeFloat(f);
-            }
+            DataArrays.writeFloats(out, v);
         }
     }
 
@@ -244,9 +243,7 @@ public final class ParameterSet {
         for (int i = 0; i < n; i++) {
             String name = in.readUTF();
             float[] v = new float[in.readInt()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = in.readFloat();
-            }
+            DataArrays.readFloats(in, v);
             out.put(name, v);
         }
         return out;

@@ -4,6 +4,7 @@ import dev.ncelab.core.model.Adam;
 import dev.ncelab.core.objective.Player;
 import dev.ncelab.core.plugin.Stateful;
 import dev.ncelab.core.run.AtomicFiles;
+import dev.ncelab.core.run.DataArrays;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,9 +58,7 @@ final class Checkpoint {
             out.writeInt(s.consecutiveNonfinite);
             out.writeDouble(s.seconds);
             out.writeInt(s.order.length);
-            for (int i : s.order) {
-                out.writeInt(i);
-            }
+            DataArrays.writeInts(out, s.order);
             writeRandom(out, s.shuffle);
             writeRandom(out, s.objective);
             writePlayers(out, t);
@@ -90,9 +89,7 @@ final class Checkpoint {
             s.consecutiveNonfinite = in.readInt();
             s.seconds = in.readDouble();
             s.order = new int[in.readInt()];
-            for (int i = 0; i < s.order.length; i++) {
-                s.order[i] = in.readInt();
-            }
+            DataArrays.readInts(in, s.order);
             s.shuffle = readRandom(in);
             s.objective = readRandom(in);
             readPlayers(in, t);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.ncelab.core.model.ParameterSet;
 import dev.ncelab.core.objective.Player;
 import dev.ncelab.core.plugin.Stateful;
+import dev.ncelab.core.run.DataArrays;
 import dev.ncelab.core.run.RunStatus;
 import dev.ncelab.core.train.StepEvent;
 import dev.ncelab.core.train.Training;
@@ -127,9 +128,7 @@ public final class Ema implements TrainingListener, Stateful {
     public void save(DataOutputStream out) throws IOException {
         out.writeLong(updates);
         for (float[] a : average.values()) {
-            for (float f : a) {
-                out.writeFloat(f);
-            }
+            DataArrays.writeFloats(out, a);
         }
     }
 
@@ -137,9 +136,7 @@ public final class Ema implements TrainingListener, Stateful {
     public void load(DataInputStream in) throws IOException {
         updates = in.readLong();
         for (float[] a : average.values()) {
-            for (int i = 0; i < a.length; i++) {
-                a[i] = in.readFloat();
-            }
+            DataArrays.readFloats(in, a);
         }
     }
 }

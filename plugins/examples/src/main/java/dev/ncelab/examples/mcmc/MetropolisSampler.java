@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.ParameterSet;
+import dev.ncelab.core.run.DataArrays;
 import dev.ncelab.core.sample.Sampler;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -115,9 +116,7 @@ final class MetropolisSampler implements Sampler {
     public void save(DataOutputStream out) throws IOException {
         out.writeInt(chains == null ? 0 : chains.length);
         if (chains != null) {
-            for (float v : chains) {
-                out.writeFloat(v);
-            }
+            DataArrays.writeFloats(out, chains);
         }
     }
 
@@ -128,8 +127,8 @@ final class MetropolisSampler implements Sampler {
             throw new IOException("saved Metropolis chains of " + len + " numbers do not fit dimension " + dimension);
         }
         chains = len == 0 ? null : new float[len];
-        for (int i = 0; i < len; i++) {
-            chains[i] = in.readFloat();
+        if (chains != null) {
+            DataArrays.readFloats(in, chains);
         }
     }
 }

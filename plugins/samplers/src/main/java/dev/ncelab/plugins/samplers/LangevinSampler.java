@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.ncelab.core.model.EnergyModel;
 import dev.ncelab.core.model.InputGradient;
 import dev.ncelab.core.model.NoiseModel;
+import dev.ncelab.core.run.DataArrays;
 import dev.ncelab.core.sample.Sampler;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -170,9 +171,7 @@ final class LangevinSampler implements Sampler {
         out.writeInt(buffer == null ? 0 : config.bufferSize());
         out.writeInt(dimension());
         if (buffer != null) {
-            for (float v : buffer) {
-                out.writeFloat(v);
-            }
+            DataArrays.writeFloats(out, buffer);
         }
     }
 
@@ -193,9 +192,7 @@ final class LangevinSampler implements Sampler {
             return;
         }
         float[] b = new float[size * d];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = in.readFloat();
-        }
+        DataArrays.readFloats(in, b);
         buffer = b;
     }
 }
