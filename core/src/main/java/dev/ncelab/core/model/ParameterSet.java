@@ -151,6 +151,15 @@ public final class ParameterSet {
         return flat;
     }
 
+    /**
+     * Copies every value, in {@link #flat()}'s order, into {@code into} (of {@link #count()} floats): a memory copy
+     * from the sealed block, with no engine call. Seals the set.
+     */
+    public void copyValues(float[] into) {
+        seal();
+        block.asFloatBuffer().get(0, into);
+    }
+
     /** The values of the flat array split by parameter (for an optimizer's state of the same layout). */
     public Map<String, float[]> split(float[] all) {
         seal();

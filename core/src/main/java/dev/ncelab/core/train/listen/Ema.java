@@ -1,6 +1,5 @@
 package dev.ncelab.core.train.listen;
 
-import ai.djl.ndarray.NDArray;
 import dev.ncelab.core.model.ParameterSet;
 import dev.ncelab.core.objective.Player;
 import dev.ncelab.core.plugin.Stateful;
@@ -12,7 +11,6 @@ import dev.ncelab.core.train.TrainingListener;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -28,26 +26,27 @@ import java.util.function.Predicate;
 public final class Ema implements TrainingListener, Stateful {
     private final double decay;
     private final ParameterSet params;
-    private final Map<String, float[]> average = new LinkedHashMap<>();
+    /** The running average of every value, in the order of the parameters' flat array. */
+    private final float[] average;
+    /** The current values, read into here at each update (one memory copy, no engine call). */
+    private final float[] values;
     private long updates;
     private boolean adopted;
 
     public Ema(double decay, ParameterSet params) {
         this.decay = decay;
         this.params = params;
-        params.arrays().forEach((k, v) -> average.put(k, new float[(int) v.getShape().size()]));
+        this.average = new float[(int) params.count()];
+        this.values = new float[average.length];
     }
 
     @Override
     public void onStep(Training t, StepEvent e) {
         if (e.skipped() == null && e.learner().equals(Player.ENERGY)) {
             updates++;
-            for (Map.Entry<String, NDArray> p : params.arrays().entrySet()) {
-                float[] w = p.getValue().toFloatArray();
-                float[] a = average.get(p.getKey());
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = (float) (decay * a[i] + (1 - decay) * w[i]);
-                }
+            params.copyValues(values);
+            for (int i = 0; i < average.length; i++) {
+                average[i] = (float) (decay * average[i] + (1 - decay) * values[i]);
             }
         }
         if (e.last() && t.status() == RunStatus.FINISHED) {
@@ -62,15 +61,11 @@ public final class Ema implements TrainingListener, Stateful {
             return params.snapshot();
         }
         double correction = 1 - Math.pow(decay, updates);
-        Map<String, float[]> out = new LinkedHashMap<>();
-        average.forEach((k, a) -> {
-            float[] c = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                c[i] = (float) (a[i] / correction);
-            }
-            out.put(k, c);
-        });
-        return out;
+        float[] c = new float[average.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (float) (average[i] / correction);
+        }
+        return params.split(c);
     }
 
     /**
@@ -127,16 +122,12 @@ public final class Ema implements TrainingListener, Stateful {
     @Override
     public void save(DataOutputStream out) throws IOException {
         out.writeLong(updates);
-        for (float[] a : average.values()) {
-            DataArrays.writeFloats(out, a);
-        }
+        DataArrays.writeFloats(out, average); // the arrays one after the other, as before the average was flat
     }
 
     @Override
     public void load(DataInputStream in) throws IOException {
         updates = in.readLong();
-        for (float[] a : average.values()) {
-            DataArrays.readFloats(in, a);
-        }
+        DataArrays.readFloats(in, average);
     }
 }
