@@ -3,6 +3,7 @@ package dev.ncelab.plugins.datasets;
 import dev.ncelab.core.plugin.Plugin;
 import dev.ncelab.core.config.ConfigException;
 import dev.ncelab.core.data.Dataset;
+import dev.ncelab.core.data.Matrix;
 import dev.ncelab.core.plugin.PluginContext;
 
 /**
@@ -40,8 +41,12 @@ public final class ToyPlugins {
         public Dataset create(ToyConfig config, PluginContext context) {
             check("dataset.samples", config.samples());
             check("dataset.held_out", config.heldOut());
-            return new ToyDataset(toy, toy.sample(config.samples(), context.random("data")),
-                    toy.sample(config.heldOut(), context.random("heldout")));
+            return new ToyDataset(toy, sample(config.samples(), context, "data"),
+                    sample(config.heldOut(), context, "heldout"));
+        }
+
+        private Matrix sample(int n, PluginContext context, String stream) {
+            return SampleCache.sample(toy, n, context.random(stream), context.random(stream));
         }
 
         private void check(String key, int n) {
