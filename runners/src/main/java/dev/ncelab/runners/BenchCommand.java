@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         EngineLoader.prepare(cfg.training().threads());
         Timing timing = new Timing(rssEvery);
         Trainer.Result result = Run.start(cfg, registry, new Run.Options(all, null, List.of("bench"), timing,
-                new AtomicBoolean(), d -> { }));
+                new AtomicBoolean(), d -> { }, EngineLoader.evaluationThreads(cfg.training().threads())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("experiment", cfg.name());
         out.put("threads", cfg.training().threads());

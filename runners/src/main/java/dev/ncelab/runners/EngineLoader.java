@@ -3,6 +3,7 @@ package dev.ncelab.runners;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.ncelab.core.run.Startup;
+import dev.ncelab.core.train.EvaluationThreads;
 
 /**
  * Loads DJL's PyTorch engine (about 0.5 s of native libraries) on a background thread from the moment a training
@@ -15,6 +16,8 @@ import dev.ncelab.core.run.Startup;
 public final class EngineLoader {
     private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(
             EngineLoader.class);
+    /** The system property naming the cores this process may use (a sweep worker's share). */
+    public static final String CORES = "ncelab.cores";
     private static Thread loading;
 
     private EngineLoader() {}
@@ -64,5 +67,17 @@ public final class EngineLoader {
                     JniUtils.getNumInteropThreads());
         }
         Startup.mark("engine");
+    }
+
+    /**
+     * The engine threads for evaluations beside {@code training} threads for steps: the cores this process is given
+     * ({@code -Dncelab.cores}, which a sweep sets to each worker's share; else all of the machine's).
+     */
+    public static EvaluationThreads evaluationThreads(int training) {
+        if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
+            return EvaluationThreads.SAME;
+        }
+        int cores = Integer.getInteger(CORES, Runtime.getRuntime().availableProcessors());
+        return new EvaluationThreads(Math.max(training, cores), JniUtils::setNumThreads);
     }
 }

@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
             Run.Options options = new Run.Options(overrides, group, command, progress, stop, dir -> {
                 logFile.open(dir.log());
                 System.out.println("run directory: " + dir.path());
-            });
+            }, EngineLoader.evaluationThreads(cfg.training().threads()));
             result = resume != null ? Run.resume(cfg, registry, new RunDirectory(resume), options)
                     : Run.start(cfg, registry, options, runDir);
         }

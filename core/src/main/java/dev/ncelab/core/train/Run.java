@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -49,7 +50,8 @@ public final class Run {
 
     /** What a run needs beyond its configuration. */
     public record Options(List<String> overrides, String group, List<String> commandLine,
-            Progress progress, AtomicBoolean stop, java.util.function.Consumer<RunDirectory> onCreated) {}
+            Progress progress, AtomicBoolean stop, java.util.function.Consumer<RunDirectory> onCreated,
+            EvaluationThreads evaluationThreads) {}
 
     private Run() {}
 
@@ -162,20 +164,23 @@ public final class Run {
         // one evaluator for the figures, the raw figures and the calibration: it holds the held-out set's true
         // log-density and the fitted importance-sampling proposal
         Evaluator evaluator = new Evaluator(exp.dataset(), cfg.logging().grid());
-        List<TrainingListener> evaluated = new ArrayList<>(List.of(new Evaluation(exp, evaluator),
+        // the passes between steps may use more engine threads than the steps (the same numbers)
+        UnaryOperator<TrainingListener> wide = inner -> options.evaluationThreads().around(inner, t.threads());
+        List<TrainingListener> evaluated = new ArrayList<>(List.of(wide.apply(new Evaluation(exp, evaluator)),
                 new MetricRows(cfg.logging().every(), loggers)));
         if (cfg.logging().plots()) {
-            evaluated.add(new DensityPlots(exp, loggers));
+            evaluated.add(wide.apply(new DensityPlots(exp, loggers)));
         }
         if (t.ema() != null) {
             Ema ema = new Ema(t.ema(), exp.energy().parameters());
-            l.add(Evaluation.raw(exp, evaluator)); // the raw parameters' figures beside the average's, before it is adopted
+            // the raw parameters' figures beside the average's, before it is adopted
+            l.add(wide.apply(Evaluation.raw(exp, evaluator)));
             l.add(ema);
             int every = cfg.logging().every();
             evaluated.replaceAll(inner -> ema.around(inner, e -> e.step() % every == 0 || e.evaluate()));
         }
         if (t.calibrateLogZ()) {
-            l.add(new CalibrateLogZ(exp, evaluator));
+            l.add(wide.apply(new CalibrateLogZ(exp, evaluator)));
         }
         l.addAll(evaluated);
         l.add(options.progress());

@@ -1,5 +1,6 @@
 package dev.ncelab.runners.sweep;
 
+import dev.ncelab.runners.EngineLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +8,8 @@ import java.util.List;
 /**
  * The worker processes of a sweep. A worker is a JVM of its own (the PyTorch engine allows one gradient
  * collector per JVM, so points run in processes, not threads) that trains points one after the other ({@link
- * PointWorker}): {@code <java.home>/bin/java -Xmx2g -XX:+UseSerialGC [CDS archive] -Dai.djl.offline=true -cp <this
- * class path> dev.ncelab.runners.sweep.PointWorker <main>}. Each point is the command line a lone run would have:
+ * PointWorker}): {@code <java.home>/bin/java -Xmx2g -XX:+UseSerialGC [CDS archive] -Dai.djl.offline=true
+ * -Dncelab.cores=<cores / workers> -cp <this class path> dev.ncelab.runners.sweep.PointWorker <main>}. Each point is the command line a lone run would have:
  * {@code [--plugins DIR]... run <experiment> <overrides> <point overrides> --group <sweep> --run-dir <dir>
  * --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g -XX:+UseSerialGC});
  * the launcher's class-data archive ({@code -XX:SharedArchiveFile}) and Guice settings are passed on.
@@ -21,16 +22,26 @@ final class JvmWorker implements WorkerCommand {
     private final List<String> javaOptions;
     private final List<Path> pluginDirs;
     private final SweepPlan plan;
+    private final int cores;
 
-    JvmWorker(String mainClass, List<Path> pluginDirs, SweepPlan plan) {
-        this(mainClass, options(System.getenv("NCELAB_WORKER_JAVA_OPTS")), pluginDirs, plan);
+    /**
+     * @param cores the cores each worker may use ({@code -Dncelab.cores}: its evaluations' engine threads, {@link
+     *     dev.ncelab.runners.EngineLoader#evaluationThreads})
+     */
+    JvmWorker(String mainClass, List<Path> pluginDirs, SweepPlan plan, int cores) {
+        this(mainClass, options(System.getenv("NCELAB_WORKER_JAVA_OPTS")), pluginDirs, plan, cores);
     }
 
     JvmWorker(String mainClass, List<String> javaOptions, List<Path> pluginDirs, SweepPlan plan) {
+        this(mainClass, javaOptions, pluginDirs, plan, 0);
+    }
+
+    private JvmWorker(String mainClass, List<String> javaOptions, List<Path> pluginDirs, SweepPlan plan, int cores) {
         this.mainClass = mainClass;
         this.javaOptions = List.copyOf(javaOptions);
         this.pluginDirs = List.copyOf(pluginDirs);
         this.plan = plan;
+        this.cores = cores;
     }
 
     static List<String> options(String env) {
@@ -52,6 +63,9 @@ final class JvmWorker implements WorkerCommand {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(javaOptions);
         cmd.add("-Dai.djl.offline=true");
+        if (cores > 0) {
+            cmd.add("-D" + EngineLoader.CORES + "=" + cores);
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(PointWorker.class.getName());

@@ -174,7 +174,9 @@ public final class SweepCommand implements Callable<Integer> {
                 todo.add(p);
             }
         }
-        WorkerCommand worker = new JvmWorker(workerMain, pluginDirs(), plan);
+        int processes = Math.min(workers, Math.max(1, todo.size()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        WorkerCommand worker = new JvmWorker(workerMain, pluginDirs(), plan, Math.max(1, cores / processes));
         if (dryRun) {
             printDryRun(out, plan, dir, slice, mine, state, resuming, worker);
             return 0;
@@ -188,7 +190,6 @@ public final class SweepCommand implements Callable<Integer> {
             plan.write(dir);
         }
         int done = mine.size() - todo.size();
-        int processes = Math.min(workers, Math.max(1, todo.size()));
         out.println("sweep " + plan.name() + " (" + plan.method() + "): " + plan.points().size() + " points"
                 + (slice.all() ? "" : ", shard " + slice + " has " + mine.size())
                 + (resuming ? ", " + done + " already done" : "") + "; running " + todo.size() + " in "
@@ -204,7 +205,7 @@ public final class SweepCommand implements Callable<Integer> {
         ProgressLine line = new ProgressLine(out, interactive, plan.metric() == null ? null : plan.metric().name(),
                 todo.size());
         SweepExecutor executor = new SweepExecutor(worker, dir, workers, line,
-                p -> threads.getOrDefault(p.index(), mostThreads), Runtime.getRuntime().availableProcessors(),
+                p -> threads.getOrDefault(p.index(), mostThreads), cores,
                 pointsPerWorker);
         Map<String, SignalHandler> previous = installSignals(executor);
         try {

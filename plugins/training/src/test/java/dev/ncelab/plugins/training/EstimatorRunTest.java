@@ -8,6 +8,7 @@ import dev.ncelab.core.experiment.ExperimentLoader;
 import dev.ncelab.core.plugin.PluginRegistry;
 import dev.ncelab.core.plugin.Plugins;
 import dev.ncelab.core.run.RunStatus;
+import dev.ncelab.core.train.EvaluationThreads;
 import dev.ncelab.core.train.Run;
 import dev.ncelab.core.train.Trainer;
 import dev.ncelab.core.train.listen.Progress;
@@ -35,7 +36,7 @@ class EstimatorRunTest {
         Path file = Path.of(System.getProperty("ncelab.root", "../.."), "experiments", experiment);
         ExperimentConfig cfg = new ExperimentLoader(REGISTRY).load(file, o);
         Trainer.Result r = Run.start(cfg, REGISTRY, new Run.Options(o, null, List.of(), Progress.QUIET,
-                new AtomicBoolean(), d -> {}));
+                new AtomicBoolean(), d -> {}, EvaluationThreads.SAME));
         assertEquals(RunStatus.FINISHED, r.status(), r.summary().toString());
         return r.summary();
     }
