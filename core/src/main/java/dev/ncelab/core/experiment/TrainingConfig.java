@@ -13,7 +13,8 @@ public record TrainingConfig(
                 Double maxSeconds,
         @Param(doc = "learning rates of the two players") LearningRates lr,
         @Param(doc = "Adam's beta1 and beta2", value = "[0.9, 0.999]") List<Double> betas,
-        @Param(doc = "intra-op threads of the engine (inter-op is always 1)", value = "1") int threads,
+        @Param(doc = "intra-op threads of the engine for training steps (inter-op is always 1); evaluations may use "
+                + "all the cores the run is given, with the same numbers", value = "1") int threads,
         @Param(doc = "steps between checkpoints (0: at the end of each epoch)", value = "0") int checkpointEvery,
         @Param(doc = "consecutive non-finite steps (skipped) before the run is stopped as diverged", value = "20")
                 int maxNonfinite,

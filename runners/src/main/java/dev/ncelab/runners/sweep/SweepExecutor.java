@@ -187,6 +187,9 @@ final class SweepExecutor {
     List<JobResult> run(List<SweepPoint> points, Consumer<JobResult> onChange) {
         Deque<SweepPoint> todo = new ArrayDeque<>(points);
         Map<Integer, JobResult> results = new LinkedHashMap<>();
+        // ended points are passed on after the next points are launched, so that a worker does not wait while the
+        // sweep writes its jobs.csv and report page
+        List<JobResult> ended = new ArrayList<>();
         Thread hook = new Thread(this::destroyAll, "sweep-workers-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -201,6 +204,8 @@ final class SweepExecutor {
                     onChange.accept(started);
                     progress.tick(busy());
                 }
+                ended.forEach(onChange);
+                ended.clear();
                 if (stopRequested()) {
                     retireIdle();
                 }
@@ -221,11 +226,12 @@ final class SweepExecutor {
                     JobResult r = handle(event);
                     if (r != null) {
                         results.put(r.point().index(), r);
-                        onChange.accept(r);
+                        ended.add(r);
                     }
                 }
                 progress.tick(busy());
             }
+            ended.forEach(onChange);
         } finally {
             destroyAll();
             try {

@@ -51,6 +51,24 @@ class WarmWorkerTest {
         }
     }
 
+    /**
+     * A worker gets its next point before the sweep writes its bookkeeping for the point that ended (jobs.csv, the
+     * report page), so it does not wait for it: with one worker, point i + 1 is running before point i's end is
+     * passed on.
+     */
+    @Test
+    void theNextPointStartsBeforeTheEndedOneIsRecorded(@TempDir Path dir) throws Exception {
+        SweepPlan plan = ExecutorStopTest.plan(dir);
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<JobResult> r = executor(out, 1, List.of(), plan).run(plan.points(),
+                j -> order.add(j.point().index() + " " + j.status()));
+        assertEquals(List.of("finished", "finished", "finished", "finished"), r.stream().map(JobResult::status).toList());
+        assertEquals(List.of("0 running", "1 running", "0 finished", "2 running", "1 finished", "3 running",
+                "2 finished", "3 finished"), order);
+    }
+
     @Test
     void aKilledWorkerFailsItsPointAndAFreshOneTrainsTheRest(@TempDir Path dir) throws Exception {
         SweepPlan plan = ExecutorStopTest.plan(dir);
