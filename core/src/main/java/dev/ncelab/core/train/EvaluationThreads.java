@@ -1,7 +1,5 @@
 package dev.ncelab.core.train;
 
-import java.util.List;
-import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
@@ -28,36 +26,7 @@ public record EvaluationThreads(int threads, IntConsumer engine) {
         if (threads <= training) {
             return inner;
         }
-        return new TrainingListener() {
-            @Override
-            public List<String> columns() {
-                return inner.columns();
-            }
-
-            @Override
-            public void onStart(Training t) {
-                inner.onStart(t);
-            }
-
-            @Override
-            public void onStep(Training t, StepEvent e) {
-                if (e.evaluate()) {
-                    wide(() -> inner.onStep(t, e), training);
-                } else {
-                    inner.onStep(t, e);
-                }
-            }
-
-            @Override
-            public void onEnd(Training t, Map<String, Object> summary) {
-                wide(() -> inner.onEnd(t, summary), training);
-            }
-
-            @Override
-            public void close() {
-                inner.close();
-            }
-        };
+        return TrainingListener.within(inner, StepEvent::evaluate, work -> wide(work, training));
     }
 
     private void wide(Runnable work, int training) {

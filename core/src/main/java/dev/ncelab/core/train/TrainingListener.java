@@ -2,6 +2,8 @@ package dev.ncelab.core.train;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Observes training (DJL's idea): evaluation, plots, checkpoints, metric rows, progress, time limits and stop
@@ -24,4 +26,41 @@ public interface TrainingListener {
 
     /** Always called, also when training failed (release consoles, files). */
     default void close() {}
+
+    /**
+     * {@code inner}, run inside {@code scope} (which runs what it is given, with something set up around it) at the
+     * steps {@code due} picks and at the end; every other call goes straight to {@code inner}.
+     */
+    static TrainingListener within(TrainingListener inner, Predicate<StepEvent> due, Consumer<Runnable> scope) {
+        return new TrainingListener() {
+            @Override
+            public List<String> columns() {
+                return inner.columns();
+            }
+
+            @Override
+            public void onStart(Training t) {
+                inner.onStart(t);
+            }
+
+            @Override
+            public void onStep(Training t, StepEvent e) {
+                if (due.test(e)) {
+                    scope.accept(() -> inner.onStep(t, e));
+                } else {
+                    inner.onStep(t, e);
+                }
+            }
+
+            @Override
+            public void onEnd(Training t, Map<String, Object> summary) {
+                scope.accept(() -> inner.onEnd(t, summary));
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
 }

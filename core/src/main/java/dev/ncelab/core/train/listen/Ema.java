@@ -11,7 +11,6 @@ import dev.ncelab.core.train.TrainingListener;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -99,36 +98,7 @@ public final class Ema implements TrainingListener, Stateful {
      * steps where {@code due} says it acts (and at the end).
      */
     public TrainingListener around(TrainingListener inner, Predicate<StepEvent> due) {
-        return new TrainingListener() {
-            @Override
-            public List<String> columns() {
-                return inner.columns();
-            }
-
-            @Override
-            public void onStart(Training t) {
-                inner.onStart(t);
-            }
-
-            @Override
-            public void onStep(Training t, StepEvent e) {
-                if (due.test(e)) {
-                    swapped(() -> inner.onStep(t, e));
-                } else {
-                    inner.onStep(t, e);
-                }
-            }
-
-            @Override
-            public void onEnd(Training t, Map<String, Object> summary) {
-                swapped(() -> inner.onEnd(t, summary));
-            }
-
-            @Override
-            public void close() {
-                inner.close();
-            }
-        };
+        return TrainingListener.within(inner, due, this::swapped);
     }
 
     private void swapped(Runnable r) {
