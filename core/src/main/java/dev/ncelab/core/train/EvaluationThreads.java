@@ -6,10 +6,10 @@ import java.util.function.IntConsumer;
  * The engine's intra-op threads for what a run computes between training steps: the evaluations, the log Z
  * calibration and the density plots. Training steps use {@code training.threads}; these may use every core the run
  * is given, which the runner knows (a lone run: the machine's cores; a sweep worker: its share). On 2 cores with
- * {@code training.threads: 1} an evaluation is about 1.6 times as fast. The numbers stay the same: these passes
- * are matrix products, which MKL's strict reproducible mode (the launcher's {@code MKL_CBWR=AUTO,STRICT}) computes
- * bit for bit alike on any number of threads, and row-wise element operations; {@code EvaluationThreadsTest}
- * checks a run's metrics at 1 and 2 threads.
+ * {@code training.threads: 1} an evaluation was 1.3-1.7 times as fast (docs/performance.md). The numbers stay the
+ * same: these passes are matrix products, which MKL's strict reproducible mode (the launcher's {@code
+ * MKL_CBWR=AUTO,STRICT}) computes bit for bit alike on any number of threads, and row-wise element operations;
+ * {@code EvaluationThreadsTest} checks a run's metrics at 1 and 2 threads.
  *
  * @param threads intra-op threads for those passes (no change when at most {@code training.threads})
  * @param engine sets the engine's intra-op threads
