@@ -9,9 +9,9 @@ import java.util.List;
  * The worker processes of a sweep. A worker is a JVM of its own (the PyTorch engine allows one gradient
  * collector per JVM, so points run in processes, not threads) that trains points one after the other ({@link
  * PointWorker}): {@code <java.home>/bin/java -Xmx2g -XX:+UseSerialGC [CDS archive] -Dai.djl.offline=true
- * -Dncelab.cores=<cores / workers> -cp <this class path> dev.ncelab.runners.sweep.PointWorker <main>}. Each point is the command line a lone run would have:
- * {@code [--plugins DIR]... run <experiment> <overrides> <point overrides> --group <sweep> --run-dir <dir>
- * --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g -XX:+UseSerialGC});
+ * -Dncelab.cores=<cores / workers> -cp <this class path> dev.ncelab.runners.sweep.PointWorker <main>}. Each
+ * point is the command line a lone run would have: {@code [--plugins DIR]... run <experiment> <overrides>
+ * <point overrides> --group <sweep> --run-dir <dir> --quiet}. {@code NCELAB_WORKER_JAVA_OPTS} replaces the default JVM options ({@code -Xmx2g -XX:+UseSerialGC});
  * the launcher's class-data archive ({@code -XX:SharedArchiveFile}) and Guice settings are passed on.
  */
 final class JvmWorker implements WorkerCommand {

@@ -64,7 +64,8 @@ class WarmWorkerTest {
         List<String> order = new CopyOnWriteArrayList<>();
         List<JobResult> r = executor(out, 1, List.of(), plan).run(plan.points(),
                 j -> order.add(j.point().index() + " " + j.status()));
-        assertEquals(List.of("finished", "finished", "finished", "finished"), r.stream().map(JobResult::status).toList());
+        assertEquals(List.of("finished", "finished", "finished", "finished"),
+                r.stream().map(JobResult::status).toList());
         assertEquals(List.of("0 running", "1 running", "0 finished", "2 running", "1 finished", "3 running",
                 "2 finished", "3 finished"), order);
     }
