@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.pytorch.jni.JniUtils;
-import dev.ncelab.core.config.ConfigDocument;
 import dev.ncelab.core.experiment.ExperimentConfig;
-import dev.ncelab.core.experiment.ExperimentLoader;
 import dev.ncelab.core.run.RunStatus;
 import dev.ncelab.core.train.EvaluationThreads;
 import dev.ncelab.core.train.Run;
@@ -28,18 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EvaluationThreadsTest {
     static ExperimentConfig config(String flow, Path out) {
-        String yaml = """
-                seed: 3
-                dataset:  {type: 8gaussians, samples: 20000}
-                energy:   {type: mlp, hidden: [128, 128]}
-                noise:    {type: %s}
-                objective: {type: nce}
-                schedule: {type: fce, threshold: 0.6}
-                training: {epochs: 10, batch: 500, max_steps: 60, ema: 0.99, calibrate_log_z: true}
-                logging:  {every: 10, eval_every: 20, plots: false}
-                output: %s
-                """.formatted(flow, out);
-        return new ExperimentLoader(FceTest.REGISTRY).bind(ConfigDocument.parse(yaml, "threads.yaml"), "threads");
+        return SameNumbersInOneJvmTest.config(flow, "training.max_steps=60", "training.ema=0.99",
+                "training.calibrate_log_z=true", "logging.every=10", "logging.eval_every=20", "output=" + out);
     }
 
     private static List<String> metricsWithoutSeconds(ExperimentConfig cfg, EvaluationThreads threads, Path dir)

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("long")
 class SameNumbersInOneJvmTest {
-    static ExperimentConfig config(String flow) {
+    /** The reference-sized FCE set-up on 8gaussians with the given flow, and {@code key=value} overrides. */
+    static ExperimentConfig config(String flow, String... overrides) {
         String yaml = """
                 seed: 11
                 dataset:  {type: 8gaussians, samples: 20000}
@@ -38,7 +39,11 @@ class SameNumbersInOneJvmTest {
                 training: {epochs: 10, batch: 1000, max_steps: 300}
                 logging:  {every: 1, eval_every: 1000, plots: false}
                 """.formatted(flow);
-        return new ExperimentLoader(FceTest.REGISTRY).bind(ConfigDocument.parse(yaml, "same.yaml"), "same");
+        ConfigDocument doc = ConfigDocument.parse(yaml, "same.yaml");
+        for (String o : overrides) {
+            doc.override(o);
+        }
+        return new ExperimentLoader(FceTest.REGISTRY).bind(doc, "same");
     }
 
     @ParameterizedTest
